@@ -1,0 +1,26 @@
+"""`dealradar predict`: classify a file of articles with the active version, nothing loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from classifier.predict import Predictor
+from classifier.store import active_version
+from dealradar.errors import ModelError
+from dealradar.warehouse import open_warehouse
+from etl.tabular import read_articles_file
+
+
+def predict_file(db_path, path: str | Path, out: str | Path, mapping: list[str] | None = None,
+                 device: str = "cpu") -> tuple[int, str]:
+    """Write per row: sector, signal, calibrated confidences, second choices, model version."""
+    with open_warehouse(db_path, create=False) as con:
+        active = active_version(con)
+    if active is None:
+        raise ModelError("no active model version: run `dealradar train` first")
+    rows, texts = read_articles_file(path, mapping)
+    pred = Predictor.from_path(active["path"], device=device).predict(texts["title"].tolist(), texts["body"].tolist())
+    pd.concat([rows.reset_index(drop=True), pred], axis=1).to_csv(out, index=False)
+    return len(pred), active["version_id"]

