@@ -117,7 +117,7 @@ def cmd_train(args) -> int:
     cfg = _train_config(args)
     mode = "always" if args.promote else "never" if args.no_promote else "auto"
     res = run_training(_db(args), cfg, promote_mode=mode, corpus_path=args.corpus or CORPUS_FILE,
-                       progress=not args.quiet)
+                       progress=not args.quiet, on_progress=_progress_writer())
     _out(f"model version {res.version_id} saved to {res.path}")
     for line in res.lines:
         _out("  " + line)
@@ -132,6 +132,24 @@ def cmd_train(args) -> int:
     if res.promoted and not args.no_classify:
         return cmd_classify(argparse.Namespace(db=args.db, all=True, quiet=args.quiet, device="cpu"))
     return 0
+
+
+def _progress_writer():
+    """When $DEALRADAR_PROGRESS_FILE is set (background retrain), record step/total there."""
+    path = os.environ.get("DEALRADAR_PROGRESS_FILE")
+    if not path:
+        return None
+
+    def write(p: dict) -> None:
+        try:
+            rec = json.loads(Path(path).read_text() or "{}")
+        except (OSError, ValueError):
+            rec = {}
+        rec.update(step=p["step"], total=p["total"], epoch=p["epoch"], loss=p["loss"])
+        tmp = Path(path).with_suffix(".tmp")
+        tmp.write_text(json.dumps(rec))
+        os.replace(tmp, path)
+    return write
 
 
 def cmd_classify(args) -> int:
@@ -275,14 +293,14 @@ def cmd_up(args) -> int:
         has_model = store.active_version(con) is not None
         done = con.execute("SELECT count(*) FROM ingest_runs WHERE source = ? AND status = 'completed'",
                            [BUNDLED_SOURCE]).fetchone()[0]
+    corpus = args.corpus or str(CORPUS_FILE)
     if not done:
-        for s in ingest(db, [str(CORPUS_FILE)], IngestOptions(source_name=BUNDLED_SOURCE, progress=not args.quiet)):
+        for s in ingest(db, [corpus], IngestOptions(source_name=BUNDLED_SOURCE, progress=not args.quiet)):
             _out(f"bundled news: read {s['read']}, loaded {s['loaded']}, duplicates {s['duplicates']}, "
                  f"rejected {s['rejected']}")
     if not has_model:
         _out(f"no model yet: training the '{args.profile}' profile (a few minutes on a CPU)")
-        ns = argparse.Namespace(**{**vars(args), "promote": False, "no_promote": False, "no_classify": True,
-                                   "corpus": None})
+        ns = argparse.Namespace(**{**vars(args), "promote": False, "no_promote": False, "no_classify": True})
         cmd_train(ns)
     cmd_classify(argparse.Namespace(db=args.db, all=False, quiet=args.quiet, device="cpu"))
     if args.no_serve:
@@ -406,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
              "dealradar up", cmd_up)
     _train_args(p)
     p.add_argument("--no-serve", action="store_true", help="stop before serving the dashboard")
+    p.add_argument("--corpus", help="labelled corpus CSV to start from (default: the bundled one)")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="0.0.0.0")
     return parser

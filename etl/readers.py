@@ -26,6 +26,8 @@ _SUFFIX = {
     ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".rss": "feed", ".atom": "feed",
     ".xml": "feed", ".html": "html", ".htm": "html",
 }
+_NON_LATIN = {"cp1251", "koi8_r", "gb18030", "gb2312", "gbk", "big5", "shift_jis", "cp932", "euc_jp",
+              "euc_kr", "cp949", "cp1253", "cp1255", "cp1256", "iso8859_7", "iso8859_8", "cp874", "utf_16"}
 MAX_RAW = 20_000  # characters of a bad record kept in the rejects table
 csv.field_size_limit(50_000_000)
 
@@ -80,15 +82,17 @@ def decode_bytes(data: bytes, source: str = "") -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
+    # Western news exports are overwhelmingly Windows-1252; take another legacy encoding only when the
+    # detector is confident it is a non-Latin one (Cyrillic, CJK, ...), which cp1252 would garble.
     best = from_bytes(data[:2_000_000]).best()
-    enc = best.encoding if best is not None else "cp1252"
-    if enc in ("ascii", "utf_8"):
-        enc = "cp1252"
+    enc = "cp1252"
+    if best is not None and best.encoding in _NON_LATIN and best.chaos < 0.2:
+        enc = best.encoding
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError):
-        text = data.decode("cp1252", errors="replace")
-        enc = "cp1252"
+        text = data.decode("latin-1")
+        enc = "latin-1"
     log.info("%s: decoded as %s", source, enc)
     return text, enc
 
@@ -267,9 +271,13 @@ def read_html(content: bytes, source: str, url: str | None = None) -> RawRecord:
     if doc is None:
         return RawRecord(1, None, text[:MAX_RAW], "no article text found in HTML")
     d = doc if isinstance(doc, dict) else doc.as_dict()
+    title = (d.get("title") or "").strip()
+    body = d.get("text") or d.get("raw_text") or ""
+    if title and body.startswith(title):  # the page's own headline repeated as the first line
+        body = body[len(title):].lstrip()
     rec = {
-        "title": d.get("title"),
-        "body": d.get("text") or d.get("raw_text") or "",
+        "title": title,
+        "body": body,
         "published": d.get("date"),
         "url": url or d.get("url"),
         "author": d.get("author"),

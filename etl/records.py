@@ -14,7 +14,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "head", "name", "subject"),
     "body": ("body", "content", "text", "description", "summary", "lede", "article", "story"),
     "published": ("published_at", "published", "date", "publication date", "publication_date",
-                  "pubdate", "pub_date", "time", "datetime", "timestamp", "created_at", "updated"),
+                  "pubdate", "pub_date", "when", "time", "datetime", "timestamp", "created_at", "updated"),
     "url": ("url", "link", "href", "permalink", "canonical_url"),
     "outlet": ("outlet", "source", "publisher", "site", "sitename", "feed", "publication"),
     "author": ("author", "byline", "writer", "authors"),

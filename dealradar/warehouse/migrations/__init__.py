@@ -34,10 +34,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The warehouse's schema version (0 for an empty database)."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return 0
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])
+    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection, path: Path | str = "warehouse") -> int:
@@ -50,7 +50,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, path: Path | str = "warehou
     if version == 0:
         n_tables = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if n_tables:
             raise WarehouseError(
                 f"{path} is a DuckDB file but not a DealRadar warehouse ({n_tables} other tables). "
