@@ -57,6 +57,8 @@ class DualHeadClassifier(nn.Module):
 
     def __init__(self, encoder: nn.Module, n_sectors: int, n_signals: int, dropout: float = 0.1):
         super().__init__()
+        if getattr(encoder, "pooler", None) is not None:  # mean pooling is used; an unused pooler breaks DDP
+            encoder.pooler = None
         self.encoder = encoder
         hidden = encoder.config.hidden_size
         self.dropout = nn.Dropout(dropout)

@@ -77,9 +77,11 @@ def promotion_decision(comparison: dict, tolerance: float) -> tuple[bool, str]:
 
 def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpus_path: Path | str = CORPUS_FILE,
                  out_dir: Path | None = None, progress: bool = True,
-                 on_progress: Callable[[dict], None] | None = None) -> TrainResult:
+                 on_progress: Callable[[dict], None] | None = None) -> TrainResult | None:
     """Train on corpus + analyst labels, evaluate against the baseline and the active version,
-    save the version atomically, register it, and promote it per `promote_mode` (auto|always|never)."""
+    save the version atomically, register it, and promote it per `promote_mode` (auto|always|never).
+    Under `torchrun`/`accelerate launch` every rank trains; only the main one evaluates and saves (others
+    return None)."""
     tax = load_taxonomy()
     sectors, signals = list(tax.sectors), list(tax.signals)
     corpus = load_corpus(corpus_path)
@@ -90,6 +92,10 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
     data.dev = load_dev_set()
     started = time.perf_counter()
     out = train(cfg, data.train, data.validation, sectors, signals, progress=progress, on_progress=on_progress)
+    from accelerate import PartialState
+
+    if not PartialState().is_main_process:  # other ranks of a distributed run stop here
+        return None
     metrics, temps = evaluate_model(out.model, out.tokenizer, data, cfg.max_length, sectors, signals, out.device)
     metrics["training"] = {"history": out.history, "best_epoch": out.best_epoch, "steps": out.steps,
                            "train_samples_per_s": out.train_samples_per_s}

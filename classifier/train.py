@@ -194,7 +194,7 @@ def train(cfg: TrainConfig, train_df: pd.DataFrame, val_df: pd.DataFrame, sector
         train_time += time.perf_counter() - te
         unwrapped = accelerator.unwrap_model(model)
         rec = {"epoch": epoch, "step": step, "loss": float(loss.item())}
-        if len(val_df) and accelerator.is_main_process:
+        if len(val_df):  # every rank evaluates (cheap) so all take the same early-stopping decision
             ev = evaluate_split(unwrapped, tokenizer, val_df, cfg, sectors, signals, accelerator.device)
             rec.update(val_sector_f1=ev["sector_f1"], val_signal_f1=ev["signal_f1"])
             score = (ev["sector_f1"] + ev["signal_f1"]) / 2

@@ -9,8 +9,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit as st  # noqa: E402
 
-from dashboard import state  # noqa: E402
-
 st.set_page_config(page_title="DealRadar", page_icon=":material/radar:", layout="wide")
 
 PAGES = Path(__file__).parent / "pages"
@@ -24,5 +22,4 @@ nav = st.navigation([
     st.Page(PAGES / "model.py", title="Model", icon=":material/model_training:"),
     st.Page(PAGES / "reports.py", title="Reports", icon=":material/download:"),
 ])
-state.sidebar_identity()
 nav.run()

@@ -55,7 +55,8 @@ class Filters:
             parts.append(f"{alias}.amount_usd <= ?")
             params.append(float(self.max_usd))
         if self.investor:
-            parts.append(f"list_contains(list_transform({alias}.investors, x -> lower(x) LIKE '%' || lower(?) || '%'), true)")
+            parts.append(f"EXISTS (SELECT 1 FROM unnest({alias}.investors) AS t(inv) "
+                         "WHERE lower(inv) LIKE '%' || lower(?) || '%')")
             params.append(self.investor)
         if self.company:
             parts.append(f"lower({alias}.company) LIKE '%' || lower(?) || '%'")

@@ -34,14 +34,13 @@ def _out(msg: str) -> None:
 def cmd_init(args) -> int:
     from dealradar.warehouse import open_warehouse, warehouse_info
 
-    with open_warehouse(_db(args)) as con:
-        info = warehouse_info(con)
-        if args.registry:
-            from etl.companies import load_bundled_registry
+    from etl.companies import ensure_registry
 
-            load_bundled_registry(con)
-            info = warehouse_info(con)
-    _out(f"warehouse {_db(args)} ready (schema v{info['schema_version']}, {info['articles']} articles)")
+    with open_warehouse(_db(args)) as con:
+        ensure_registry(con)
+        info = warehouse_info(con)
+    _out(f"warehouse {_db(args)} ready (schema v{info['schema_version']}, {info['articles']} articles, "
+         f"{info['companies']} companies)")
     return 0
 
 
@@ -75,10 +74,13 @@ def cmd_ingest(args) -> int:
 
 def _rebuild_deals(db) -> dict:
     from dealradar.warehouse import open_warehouse
+    from etl.companies import add_inferred_companies
     from etl.deals import rebuild_deals
 
     with open_warehouse(db) as con:
-        return rebuild_deals(con)
+        stats = rebuild_deals(con)
+        stats["new_companies"] = add_inferred_companies(con)
+        return stats
 
 
 def cmd_rejects(args) -> int:
@@ -118,6 +120,8 @@ def cmd_train(args) -> int:
     mode = "always" if args.promote else "never" if args.no_promote else "auto"
     res = run_training(_db(args), cfg, promote_mode=mode, corpus_path=args.corpus or CORPUS_FILE,
                        progress=not args.quiet, on_progress=_progress_writer())
+    if res is None:  # a non-main rank of a distributed run
+        return 0
     _out(f"model version {res.version_id} saved to {res.path}")
     for line in res.lines:
         _out("  " + line)
@@ -349,8 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dealradar {__version__}")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = _sub(subs, "init", "create or upgrade the warehouse", "dealradar init --db ~/radar.duckdb", cmd_init)
-    p.add_argument("--registry", action="store_true", help="also load the bundled company registry")
+    _sub(subs, "init", "create or upgrade the warehouse and load the company registry",
+         "dealradar init --db ~/radar.duckdb", cmd_init)
 
     p = _sub(subs, "ingest", "load news files, folders or feed URLs (default: the bundled news)",
              "dealradar ingest news.csv https://example.com/feed.xml --map title=Headline --since 2024-01-01", cmd_ingest)

@@ -144,3 +144,41 @@ def add_inferred_companies(con: duckdb.DuckDBPyConnection) -> int:
     if new:
         con.executemany("INSERT INTO companies VALUES (?, ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, ?, ?)", new)
     return len(new)
+
+
+def ensure_registry(con: duckdb.DuckDBPyConnection) -> int:
+    """Seed the companies table from the bundled registry the first time (returns rows added)."""
+    if con.execute("SELECT count(*) FROM companies WHERE sector_origin = 'bundled'").fetchall()[0][0]:
+        return 0
+    return load_bundled_registry(con)
+
+
+_LINKERS: dict[str, object] = {}
+
+
+def linker_for(con: duckdb.DuckDBPyConnection):
+    """A CompanyLinker over the warehouse's companies (aliases included), rebuilt only when they change."""
+    from etl.linking import CompanyLinker
+
+    token = "|".join(map(str, con.execute(
+        "SELECT count(*), coalesce(max(updated_at)::VARCHAR, '') FROM companies").fetchall()[0]))
+    if token not in _LINKERS:
+        df = con.execute("SELECT company_id, name, array_to_string(coalesce(aliases, []::VARCHAR[]), '|') AS aliases, "
+                         "kind FROM companies WHERE merged_into IS NULL").df()
+        _LINKERS.clear()
+        _LINKERS[token] = CompanyLinker(df)
+    return _LINKERS[token]
+
+
+def link_company(linker, title: str, body: str, company: str | None) -> tuple[str | None, str | None]:
+    """(company_id, canonical name) of an article's main company, preferring the extracted name."""
+    if company:
+        for m in linker.find_mentions(company):
+            if m.start == 0 and m.end == len(company):
+                return m.company_id, m.name
+    m = linker.main_company(title, body)
+    if m is None:
+        return None, None
+    if company and m.name.lower() not in company.lower() and company.lower() not in m.name.lower():
+        return None, None  # the extractor and the linker disagree: keep the extracted name unlinked
+    return m.company_id, m.name

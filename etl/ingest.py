@@ -47,6 +47,7 @@ class IngestOptions:
     dayfirst: bool = False
     batch_size: int = 2_000
     extract: bool = True
+    link: bool = True
     progress: bool = True
 
 
@@ -129,8 +130,14 @@ def ingest(
 def _ingest_one(db_path, source: str, opts: IngestOptions, on_batch) -> dict:
     fmt = opts.fmt or detect_format(source)
     name = opts.source_name or source
+    linker = None
     with open_warehouse(db_path) as con:
         run_id = start_run(con, name, fmt)
+        if opts.extract and opts.link:
+            from etl.companies import ensure_registry, linker_for
+
+            ensure_registry(con)
+            linker = linker_for(con)
     articles: list[Article] = []
     rejects: list[Reject] = []
     columns: dict[str, str] | None = None
@@ -144,7 +151,7 @@ def _ingest_one(db_path, source: str, opts: IngestOptions, on_batch) -> dict:
         if not articles and not rejects:
             return
         with open_warehouse(db_path) as con:
-            res = load_batch(con, run_id, name, articles, rejects, extract=opts.extract)
+            res = load_batch(con, run_id, name, articles, rejects, extract=opts.extract, linker=linker)
         ids.extend(res.article_ids)
         if on_batch:
             on_batch({"read": res.read, "loaded": res.loaded})

@@ -75,6 +75,7 @@ def load_batch(
     rejects: list[Reject],
     *,
     extract: bool = True,
+    linker=None,
 ) -> BatchResult:
     """Insert one batch in one transaction: new articles, their deal facts, rejects and run counts.
 
@@ -130,7 +131,7 @@ def load_batch(
                 res.article_ids = [by_pos[a.position] for a in fresh]
                 res.loaded = len(fresh)
                 if extract:
-                    _insert_facts(con, list(zip(res.article_ids, fresh, strict=True)), now)
+                    _insert_facts(con, list(zip(res.article_ids, fresh, strict=True)), now, linker)
         if rejects:
             con.executemany(
                 "INSERT INTO rejects (reject_id, run_id, source, position, reason, raw, rejected_at) "
@@ -149,14 +150,21 @@ def load_batch(
     return res
 
 
-def _insert_facts(con: duckdb.DuckDBPyConnection, pairs: list[tuple[int, Article]], now: datetime) -> None:
+def _insert_facts(con: duckdb.DuckDBPyConnection, pairs: list[tuple[int, Article]], now: datetime,
+                  linker=None) -> None:
+    from etl.companies import link_company
     from etl.extract import extract_facts
 
     rows = []
     for article_id, a in pairs:
         f = extract_facts(a.title, a.body, a.published_at.date() if a.published_at else None)
+        company_id = None
+        if linker is not None:
+            company_id, name = link_company(linker, a.title, a.body, f.company)
+            if f.company is None and name:
+                f.company = name
         rows.append({
-            "article_id": article_id, "company": f.company, "amount": f.amount,
+            "article_id": article_id, "company": f.company, "company_id": company_id, "amount": f.amount,
             "currency": f.currency, "amount_usd": f.amount_usd, "amount_floor": bool(f.amount_floor),
             "round_stage": f.round_stage, "valuation_usd": f.valuation_usd,
             "investors": list(f.investors), "acquirer": f.acquirer, "flags": list(f.flags),
@@ -166,9 +174,9 @@ def _insert_facts(con: duckdb.DuckDBPyConnection, pairs: list[tuple[int, Article
     df = pd.DataFrame(rows)
     con.register("_facts", df)
     con.execute(
-        "INSERT INTO deal_facts (article_id, company, amount, currency, amount_usd, amount_floor, round_stage,"
-        " valuation_usd, investors, acquirer, flags, evidence, extracted_at)"
-        " SELECT article_id, company, amount, currency, amount_usd, amount_floor, round_stage, valuation_usd,"
+        "INSERT INTO deal_facts (article_id, company, company_id, amount, currency, amount_usd, amount_floor,"
+        " round_stage, valuation_usd, investors, acquirer, flags, evidence, extracted_at)"
+        " SELECT article_id, company, company_id, amount, currency, amount_usd, amount_floor, round_stage, valuation_usd,"
         " investors::VARCHAR[], acquirer, flags::VARCHAR[], evidence, extracted_at FROM _facts"
     )
     con.unregister("_facts")

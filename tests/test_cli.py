@@ -42,7 +42,13 @@ def test_no_command_prints_help(capsys):
 
 def test_init_and_corrupt_file(capsys, tmp_path, home):
     code, out, _ = run(capsys, "init")
-    assert code == 0 and out.startswith(f"warehouse {home / 'dealradar.duckdb'} ready (schema v2, 0 articles)")
+    import pandas as pd
+
+    from dealradar.paths import REGISTRY_FILE
+
+    n_registry = len(pd.read_csv(REGISTRY_FILE))
+    assert code == 0
+    assert out.strip() == f"warehouse {home / 'dealradar.duckdb'} ready (schema v2, 0 articles, {n_registry} companies)"
     bad = tmp_path / "bad.duckdb"
     bad.write_text("not duckdb")
     code, _, err = run(capsys, "init", "--db", str(bad))

@@ -42,8 +42,8 @@ def test_csv_cp1252_with_mapping_and_rejects(db_path, tmp_path):
 
 def test_rerun_inserts_nothing_and_counts_balance(db_path, tmp_path):
     p = tmp_path / "n.csv"
-    pd.DataFrame({"title": ["A raises $1M", "B raises $2M", "A raises $1M"],
-                  "url": ["https://x.example.com/a", "https://x.example.com/b", "https://x.example.com/c"]}).to_csv(p, index=False)
+    urls = ["https://x.example.com/a", "https://x.example.com/b", "https://x.example.com/c"]
+    pd.DataFrame({"title": ["A raises $1M", "B raises $2M", "A raises $1M"], "url": urls}).to_csv(p, index=False)
     [first] = ingest(db_path, [str(p)], NOX)
     [second] = ingest(db_path, [str(p)], NOX)
     assert (first["loaded"], first["duplicates"]) == (2, 1)

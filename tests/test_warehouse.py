@@ -25,7 +25,7 @@ def test_new_file_gets_every_migration(tmp_path):
         assert schema_version(con) == CURRENT_VERSION == len(MIGRATIONS)
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
                                             "WHERE table_type = 'BASE TABLE'").fetchall()}
-        assert TABLES <= tables
+        assert tables >= TABLES
         assert con.execute("SELECT value FROM meta WHERE key = 'app'").fetchone()[0] == "dealradar"
         assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()] == \
             list(range(1, CURRENT_VERSION + 1))

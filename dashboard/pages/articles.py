@@ -1,6 +1,5 @@
 """Articles: search and filter; each with its label, confidence, second choice and model version."""
 
-import _boot  # noqa: F401
 import streamlit as st
 
 from dashboard import state

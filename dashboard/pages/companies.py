@@ -1,6 +1,5 @@
 """Companies: a registry profile with sector (bundled, inferred or corrected), deal timeline, investors, articles."""
 
-import _boot  # noqa: F401
 import streamlit as st
 
 from dashboard import state
@@ -14,7 +13,7 @@ if not name:
     st.stop()
 matches = state.with_con(lambda con, n: con.execute(
     "SELECT company_id, name, kind, sector, sector_origin, country FROM companies "
-    "WHERE name ILIKE '%' || ? || '%' OR list_contains(list_transform(aliases, a -> lower(a)), lower(?)) "
+    "WHERE name ILIKE '%' || ? || '%' OR EXISTS (SELECT 1 FROM unnest(aliases) AS t(a) WHERE lower(a) = lower(?)) "
     "ORDER BY length(name) LIMIT 50", [n, n]).df(), name)
 if matches.empty:
     st.info("No company matches.")

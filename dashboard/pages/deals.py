@@ -1,6 +1,5 @@
 """Deals: filter and sort; select a deal for its articles, evidence, conflicts, merge and split."""
 
-import _boot  # noqa: F401
 import streamlit as st
 
 from dashboard import state
@@ -10,6 +9,7 @@ from dashboard.widgets import deal_filters, no_data_hint
 from etl import deals as deal_ops
 
 st.title("Deals")
+state.sidebar_identity()
 f = deal_filters("dl", with_details=True)
 if no_data_hint():
     st.stop()

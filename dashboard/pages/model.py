@@ -1,6 +1,5 @@
 """Model: versions side by side, per-class F1, confusion matrices, retrain in the background, promote, roll back."""
 
-import _boot  # noqa: F401
 import streamlit as st
 
 from classifier import store
@@ -9,6 +8,7 @@ from dashboard import charts, jobs, state
 from dashboard.widgets import no_data_hint
 
 st.title("Model versions")
+state.sidebar_identity()
 if no_data_hint():
     st.stop()
 versions = state.q("model_versions")
@@ -26,7 +26,7 @@ else:
         reps = [(r.version_id, r.metrics.get("test", {}).get(head, {})) for r in chosen.itertuples()]
         st.plotly_chart(charts.per_class_f1(reps, head), key=f"f1_{head}", width="stretch")
     cols = st.columns(max(1, len(chosen)))
-    for col, r in zip(cols, chosen.itertuples()):
+    for col, r in zip(cols, chosen.itertuples(), strict=False):
         for head in ("sector", "signal"):
             rep = r.metrics.get("test", {}).get(head, {})
             col.plotly_chart(charts.confusion_heatmap(rep, f"{r.version_id} · {head}"), key=f"cm_{r.version_id}_{head}",

@@ -1,6 +1,5 @@
 """Overview: KPIs, capital by sector over time, signal mix, largest deals; click a bar to drill down."""
 
-import _boot  # noqa: F401
 import pandas as pd
 import streamlit as st
 
@@ -37,3 +36,9 @@ if points:
 left, right = st.columns(2)
 left.plotly_chart(charts.signal_mix(state.q("signal_mix", f)), key="ov_mix", width="stretch")
 right.plotly_chart(charts.largest_deals(state.q("largest_deals", f, 12)), key="ov_top", width="stretch")
+top = state.q("largest_deals", f, 5)
+if not top.empty:
+    st.caption("Open a deal:")
+    for r in top.itertuples():
+        st.page_link("pages/deals.py", label=f"{r.company} · {state.money(r.amount_usd)} · {r.signal}",
+                     query_params={"deal": int(r.deal_id)})

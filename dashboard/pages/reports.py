@@ -1,6 +1,5 @@
 """Reports: export a sector report for a period as CSV, Excel, HTML or PDF."""
 
-import _boot  # noqa: F401
 import streamlit as st
 
 from dashboard import state

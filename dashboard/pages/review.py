@@ -1,6 +1,5 @@
 """Review: least confident first; accept (A), correct (Enter), skip (S), undo (U). Labels record who and when."""
 
-import _boot  # noqa: F401
 import streamlit as st
 
 from classifier.labels import add_label, undo_last_label
@@ -10,6 +9,7 @@ from dealradar.taxonomy import load_taxonomy
 
 tax = load_taxonomy()
 st.title("Review queue")
+state.sidebar_identity()
 if no_data_hint():
     st.stop()
 if not state.can_edit():
@@ -36,21 +36,22 @@ st.write(f"Model says **{a['sector']}** ({a['sector_conf']:.2f}; else {a['sector
 aid = int(a["article_id"])
 with st.form(f"label_{aid}"):
     c1, c2 = st.columns(2)
-    sector = c1.selectbox("Sector", tax.sectors, index=tax.sectors.index(a["sector"]), format_func=tax.sector_name)
-    signal = c2.selectbox("Signal", tax.signals, index=tax.signals.index(a["signal"]))
-    save = st.form_submit_button("Save label (Enter)", type="primary")
+    sector = c1.selectbox("Sector", tax.sectors, key=f"rv_sector_{aid}", index=tax.sectors.index(a["sector"]),
+                          format_func=tax.sector_name)
+    signal = c2.selectbox("Signal", tax.signals, key=f"rv_signal_{aid}", index=tax.signals.index(a["signal"]))
+    save = st.form_submit_button("Save label (Enter)", type="primary", key="rv_save")
 if save:
     action = "accept" if (sector, signal) == (a["sector"], a["signal"]) else "correct"
     state.write_action(add_label, aid, sector, signal, state.user_name(), action)
     st.rerun()
 b1, b2, b3 = st.columns(3)
-if b1.button("Accept model's labels (A)", shortcut="A"):
+if b1.button("Accept model's labels (A)", shortcut="A", key="rv_accept"):
     state.write_action(add_label, aid, a["sector"], a["signal"], state.user_name(), "accept")
     st.rerun()
-if b2.button("Skip (S)", shortcut="S"):
+if b2.button("Skip (S)", shortcut="S", key="rv_skip"):
     skipped.append(aid)
     st.rerun()
-if b3.button("Undo last label (U)", shortcut="U"):
+if b3.button("Undo last label (U)", shortcut="U", key="rv_undo"):
     back = state.write_action(undo_last_label, state.user_name())
     st.toast(f"Undid the label of article {back}" if back else "Nothing to undo")
     st.rerun()

@@ -1,8 +1,8 @@
 """Sectors: one sector or two side by side."""
 
-import _boot  # noqa: F401
-import streamlit as st
 from dataclasses import replace
+
+import streamlit as st
 
 from dashboard import charts, state
 from dashboard.queries import ArticleFilters
@@ -17,7 +17,7 @@ if no_data_hint():
 chosen = st.multiselect("Compare one or two sectors", tax.sectors, default=[tax.sectors[0]], max_selections=2,
                         format_func=tax.sector_name, key="sec_pick")
 cols = st.columns(max(1, len(chosen)))
-for col, sector in zip(cols, chosen):
+for col, sector in zip(cols, chosen, strict=False):
     ff = replace(f, sectors=(sector,))
     with col:
         st.subheader(tax.sector_name(sector))
