@@ -88,3 +88,42 @@ def summary_line(metrics: dict, baseline: dict) -> list[str]:
 def beats_baseline(metrics: dict, baseline: dict, split: str = "test") -> dict[str, bool]:
     """Whether the model's macro-F1 beats the baseline's on each head of `split`."""
     return {h: metrics[split][h]["macro_f1"] > baseline[split][h]["macro_f1"] for h in ("sector", "signal")}
+
+
+def evaluate_registry(model, tokenizer, data, max_length: int, temps: dict, linker, sector_of: dict,
+                      sectors: list[str], device="cpu") -> tuple[float, dict]:
+    """Fit the registry prior's weight on validation; report sector macro-F1 with and without the
+    registry on each evaluation set, overall and on the articles whose company is unknown."""
+    from classifier.metrics import macro_f1
+    from classifier.registry_prior import combine, company_sectors_for, fit_weight
+
+    def probs_for(df):
+        sec, _ = predict_logits(model, tokenizer, df["title"].tolist(), df["body"].fillna("").tolist(), max_length,
+                                device=device)
+        return softmax(sec, temps["sector"])
+
+    weight = 0.0
+    if len(data.validation):
+        v = data.validation
+        cs = company_sectors_for(linker, sector_of, v["title"].tolist(), v["body"].fillna("").tolist())
+        y = np.array([sectors.index(s) for s in v["sector"]])
+        weight = fit_weight(probs_for(v), y, cs, sectors)
+    out: dict = {"weight": weight}
+    for name, df in eval_sets(data).items():
+        if name == "holdout":
+            continue
+        p = probs_for(df)
+        cs = company_sectors_for(linker, sector_of, df["title"].tolist(), df["body"].fillna("").tolist())
+        y = np.array([sectors.index(s) for s in df["sector"]])
+        q = combine(p, cs, sectors, weight)
+        known = np.array([c is not None for c in cs])
+        rec = {"n": int(len(y)), "linked": int(known.sum()),
+               "without": macro_f1(y, p.argmax(1), len(sectors)), "with": macro_f1(y, q.argmax(1), len(sectors))}
+        if (~known).any():
+            rec["unknown_without"] = macro_f1(y[~known], p[~known].argmax(1), len(sectors))
+            rec["unknown_with"] = macro_f1(y[~known], q[~known].argmax(1), len(sectors))
+        if known.any():
+            rec["linked_without"] = macro_f1(y[known], p[known].argmax(1), len(sectors))
+            rec["linked_with"] = macro_f1(y[known], q[known].argmax(1), len(sectors))
+        out[name] = rec
+    return weight, out

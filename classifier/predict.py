@@ -86,8 +86,12 @@ class Predictor:
     def version_id(self) -> str:
         return self.meta["version_id"]
 
-    def predict(self, titles: list[str], bodies: list[str] | None = None, progress: bool = False) -> pd.DataFrame:
-        """Per text: sector, signal, calibrated confidences, second choices and the version id."""
+    def predict(self, titles: list[str], bodies: list[str] | None = None, progress: bool = False,
+                company_sectors: list[str | None] | None = None) -> pd.DataFrame:
+        """Per text: sector, signal, calibrated confidences, second choices and the version id.
+
+        `company_sectors`: the registry sector of each text's linked company (None if unknown),
+        combined with the model's sector probabilities with the version's fitted prior weight."""
         bodies = bodies if bodies is not None else [""] * len(titles)
         bodies = [b if isinstance(b, str) else "" for b in bodies]
         if not titles:
@@ -96,7 +100,12 @@ class Predictor:
         sec, sig = predict_logits(self.loaded.model, self.loaded.tokenizer, titles, bodies,
                                   self.meta["max_length"], self.batch_size, self.device, progress)
         temps = self.meta.get("temperatures", {})
-        s = top_two(softmax(sec, temps.get("sector", 1.0)), self.meta["sectors"])
+        sec_p = softmax(sec, temps.get("sector", 1.0))
+        if company_sectors is not None and self.meta.get("registry_weight"):
+            from classifier.registry_prior import combine
+
+            sec_p = combine(sec_p, company_sectors, self.meta["sectors"], self.meta["registry_weight"])
+        s = top_two(sec_p, self.meta["sectors"])
         g = top_two(softmax(sig, temps.get("signal", 1.0)), self.meta["signals"])
         return pd.DataFrame({
             "sector": s["label"], "sector_conf": s["conf"], "sector_2nd": s["label_2nd"],

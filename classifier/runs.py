@@ -17,7 +17,7 @@ import pandas as pd
 
 from classifier.config import TrainConfig
 from classifier.data import analyst_labels, build_training_data, data_hash, load_corpus, load_dev_set
-from classifier.evaluate import beats_baseline, evaluate_baseline, evaluate_model, summary_line
+from classifier.evaluate import beats_baseline, evaluate_baseline, evaluate_model, evaluate_registry, summary_line
 from classifier.predict import Predictor
 from classifier.store import active_version, load_version, promote, register_version, save_version
 from classifier.train import train
@@ -25,6 +25,7 @@ from dealradar.errors import ModelError
 from dealradar.paths import CORPUS_FILE, models_dir
 from dealradar.taxonomy import load_taxonomy
 from dealradar.warehouse import open_warehouse
+from etl.companies import ensure_registry, linker_for, registry_sectors
 from etl.load import utcnow
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,9 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
     with open_warehouse(db_path) as con:
         labels = analyst_labels(con)
         active = active_version(con)
+        ensure_registry(con)
+        linker = linker_for(con)
+        sector_of = registry_sectors(con)
     data = build_training_data(corpus, labels, tax, cfg.holdout_fraction, cfg.min_per_class)
     data.dev = load_dev_set()
     started = time.perf_counter()
@@ -97,6 +101,8 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
     if not PartialState().is_main_process:  # other ranks of a distributed run stop here
         return None
     metrics, temps = evaluate_model(out.model, out.tokenizer, data, cfg.max_length, sectors, signals, out.device)
+    weight, metrics["registry"] = evaluate_registry(out.model, out.tokenizer, data, cfg.max_length, temps, linker,
+                                                    sector_of, sectors, out.device)
     metrics["training"] = {"history": out.history, "best_epoch": out.best_epoch, "steps": out.steps,
                            "train_samples_per_s": out.train_samples_per_s}
     baseline = evaluate_baseline(data, sectors, signals, cfg.seed)
@@ -105,7 +111,7 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
     created = utcnow()
     version_id = f"v{created:%Y%m%d-%H%M%S}-{hashlib.sha1((dhash + str(cfg.to_dict())).encode()).hexdigest()[:6]}"
     meta = {"version_id": version_id, "taxonomy_version": tax.version, "sectors": sectors, "signals": signals,
-            "max_length": cfg.max_length, "temperatures": temps, "base_model": cfg.base_model, "method": cfg.method,
+            "max_length": cfg.max_length, "temperatures": temps, "registry_weight": weight, "base_model": cfg.base_model, "method": cfg.method,
             "created_at": created.isoformat(), "config": cfg.to_dict(), "data_hash": dhash}
     path = save_version(out.model, out.tokenizer, meta, out_dir or models_dir())
     comparison: dict = {}
@@ -124,6 +130,10 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
         do_promote, reason = promotion_decision(comparison, cfg.promote_tolerance)
     beats = beats_baseline(metrics, baseline)
     lines = summary_line(metrics, baseline)
+    for name, rec in metrics["registry"].items():
+        if isinstance(rec, dict):
+            lines.append(f"{name:<11} sector  macro-F1 with registry {rec['with']:.3f} (without {rec['without']:.3f}; "
+                         f"{rec['linked']}/{rec['n']} linked; prior weight {weight})")
     for h, ok in beats.items():
         if not ok:
             lines.append(f"WARNING: the fine-tuned model does not beat the TF-IDF baseline on {h} macro-F1")
@@ -152,8 +162,11 @@ def classify_warehouse(db_path, *, all_articles: bool = False, batch_size: int =
         vid = active["version_id"]
         where = "" if all_articles else \
             "WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.article_id = a.article_id AND p.version_id = ?)"
-        todo = con.execute(f"SELECT article_id, title, body FROM articles a {where} ORDER BY article_id",
-                           [] if all_articles else [vid]).df()
+        todo = con.execute(
+            f"SELECT a.article_id, a.title, a.body, CASE WHEN c.kind <> 'investor' THEN c.sector END AS company_sector "
+            f"FROM articles a LEFT JOIN deal_facts f USING (article_id) LEFT JOIN companies c ON c.company_id = "
+            f"coalesce((SELECT merged_into FROM companies m WHERE m.company_id = f.company_id), f.company_id) "
+            f"{where} ORDER BY a.article_id", [] if all_articles else [vid]).df()
     if todo.empty:
         return {"version_id": vid, "classified": 0}
     predictor = Predictor.from_path(path, device=device)
@@ -163,7 +176,8 @@ def classify_warehouse(db_path, *, all_articles: bool = False, batch_size: int =
     bar = tqdm(total=len(todo), desc="classify", unit=" articles", disable=not progress, leave=False)
     for start in range(0, len(todo), batch_size):
         chunk = todo.iloc[start:start + batch_size]
-        pred = predictor.predict(chunk["title"].tolist(), chunk["body"].fillna("").tolist())
+        sectors_known = [s if isinstance(s, str) else None for s in chunk["company_sector"]]
+        pred = predictor.predict(chunk["title"].tolist(), chunk["body"].fillna("").tolist(), company_sectors=sectors_known)
         pred.insert(0, "article_id", chunk["article_id"].to_numpy())
         pred["predicted_at"] = utcnow()
         with open_warehouse(db_path) as con:

@@ -182,3 +182,11 @@ def link_company(linker, title: str, body: str, company: str | None) -> tuple[st
     if company and m.name.lower() not in company.lower() and company.lower() not in m.name.lower():
         return None, None  # the extractor and the linker disagree: keep the extracted name unlinked
     return m.company_id, m.name
+
+
+def registry_sectors(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """company_id -> sector for market companies (investors left out), following merges."""
+    rows = con.execute(
+        "SELECT c.company_id, t.sector FROM companies c JOIN companies t ON t.company_id = coalesce(c.merged_into, "
+        "c.company_id) WHERE t.kind <> 'investor'").fetchall()
+    return {cid: sector for cid, sector in rows}
