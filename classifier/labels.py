@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from dealradar.errors import InputError
+from dealradar.marts import refresh_deal_sectors
 from dealradar.taxonomy import load_taxonomy
 from etl.load import utcnow
 
@@ -26,6 +27,7 @@ def add_label(con: duckdb.DuckDBPyConnection, article_id: int, sector: str, sign
     label_id = con.execute("SELECT nextval('seq_label_id')").fetchone()[0]
     con.execute("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?, false)",
                 [label_id, int(article_id), sector, signal, action, by.strip(), utcnow()])
+    refresh_deal_sectors(con, [int(article_id)])
     return int(label_id)
 
 
@@ -36,4 +38,5 @@ def undo_last_label(con: duckdb.DuckDBPyConnection, by: str) -> int | None:
     if row is None:
         return None
     con.execute("UPDATE labels SET undone = true WHERE label_id = ?", [row[0]])
+    refresh_deal_sectors(con, [int(row[1])])
     return int(row[1])

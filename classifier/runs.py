@@ -22,6 +22,7 @@ from classifier.predict import Predictor
 from classifier.store import active_version, load_version, promote, register_version, save_version
 from classifier.train import train
 from dealradar.errors import ModelError
+from dealradar.marts import refresh_deal_sectors
 from dealradar.paths import CORPUS_FILE, models_dir
 from dealradar.taxonomy import load_taxonomy
 from dealradar.warehouse import open_warehouse
@@ -111,7 +112,8 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
     created = utcnow()
     version_id = f"v{created:%Y%m%d-%H%M%S}-{hashlib.sha1((dhash + str(cfg.to_dict())).encode()).hexdigest()[:6]}"
     meta = {"version_id": version_id, "taxonomy_version": tax.version, "sectors": sectors, "signals": signals,
-            "max_length": cfg.max_length, "temperatures": temps, "registry_weight": weight, "base_model": cfg.base_model, "method": cfg.method,
+            "max_length": cfg.max_length, "temperatures": temps, "registry_weight": weight,
+            "base_model": cfg.base_model, "method": cfg.method,
             "created_at": created.isoformat(), "config": cfg.to_dict(), "data_hash": dhash}
     path = save_version(out.model, out.tokenizer, meta, out_dir or models_dir())
     comparison: dict = {}
@@ -189,6 +191,7 @@ def classify_warehouse(db_path, *, all_articles: bool = False, batch_size: int =
                         "sector_2nd_conf, signal, signal_conf, signal_2nd, signal_2nd_conf, predicted_at) "
                         "SELECT article_id, version_id, sector, sector_conf, sector_2nd, sector_2nd_conf, signal, "
                         "signal_conf, signal_2nd, signal_2nd_conf, predicted_at FROM _pred")
+            refresh_deal_sectors(con, chunk["article_id"].tolist())
             con.execute("COMMIT")
             con.unregister("_pred")
         done += len(chunk)

@@ -14,6 +14,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from dealradar.errors import ModelError
+from dealradar.marts import refresh_deal_sectors
 from dealradar.taxonomy import load_taxonomy
 from etl.load import utcnow
 
@@ -161,6 +162,7 @@ def promote(con: duckdb.DuckDBPyConnection, version_id: str) -> dict:
         con.execute("UPDATE model_versions SET status = 'retired' WHERE status = 'active'")
         con.execute("UPDATE model_versions SET status = 'active', promoted_at = ? WHERE version_id = ?",
                     [utcnow(), v["version_id"]])
+        refresh_deal_sectors(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -186,6 +188,7 @@ def rollback(con: duckdb.DuckDBPyConnection) -> dict:
         con.execute("UPDATE model_versions SET status = 'candidate', promoted_at = NULL WHERE version_id = ?",
                     [current["version_id"]])
         con.execute("UPDATE model_versions SET status = 'active' WHERE version_id = ?", [prev[0]])
+        refresh_deal_sectors(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

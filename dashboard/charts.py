@@ -71,7 +71,7 @@ def top_investors(df: pd.DataFrame) -> go.Figure:
     """Deals led and participated in per investor."""
     if df.empty:
         return _empty("Top investors")
-    long = df.melt(id_vars="investor", value_vars=["led", "participated"], var_name="role", value_name="deals")
+    long = df[["investor", "led", "participated"]].melt(id_vars="investor", var_name="role", value_name="deals")
     fig = px.bar(long, y="investor", x="deals", color="role", orientation="h", title="Top investors")
     fig.update_layout(yaxis={"categoryorder": "total ascending"})
     return fig

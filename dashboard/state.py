@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import streamlit as st
 
 from dashboard import queries
 from dealradar.paths import default_db_path
-from dealradar.warehouse import open_warehouse
+from dealradar.warehouse import connect
 
 LOCK_TIMEOUT = 10.0
 
@@ -20,10 +22,38 @@ def db_path() -> str:
     return str(Path(os.environ.get("DEALRADAR_DB") or default_db_path()))
 
 
+IDLE_CLOSE_S = 1.0
+_lock = threading.RLock()
+_shared: dict = {"con": None, "path": None, "last": 0.0, "timer": None}
+
+
+def _close_if_idle() -> None:
+    with _lock:
+        if _shared["con"] is not None and time.monotonic() - _shared["last"] >= IDLE_CLOSE_S:
+            _shared["con"].close()
+            _shared["con"] = None
+
+
 def with_con(fn: Callable, *args, **kwargs):
-    """Run fn(con, ...) on a short-lived connection (see dealradar.warehouse.connection)."""
-    with open_warehouse(db_path(), lock_timeout=LOCK_TIMEOUT) as con:
-        return fn(con, *args, **kwargs)
+    """Run fn(con, ...) on this process's warehouse connection.
+
+    The connection is shared by the app's sessions (one at a time) and closed after IDLE_CLOSE_S
+    seconds without use, so a CLI ingest or training run can take the write lock between reruns
+    (see dealradar.warehouse.connection for the design)."""
+    path = db_path()
+    with _lock:
+        if _shared["con"] is None or _shared["path"] != path:
+            if _shared["con"] is not None:
+                _shared["con"].close()
+            _shared["con"] = connect(path, lock_timeout=LOCK_TIMEOUT)
+            _shared["path"] = path
+        try:
+            return fn(_shared["con"], *args, **kwargs)
+        finally:
+            _shared["last"] = time.monotonic()
+            timer = threading.Timer(IDLE_CLOSE_S + 0.05, _close_if_idle)
+            timer.daemon = True
+            timer.start()
 
 
 def version() -> str:

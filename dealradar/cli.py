@@ -33,7 +33,6 @@ def _out(msg: str) -> None:
 
 def cmd_init(args) -> int:
     from dealradar.warehouse import open_warehouse, warehouse_info
-
     from etl.companies import ensure_registry
 
     with open_warehouse(_db(args)) as con:

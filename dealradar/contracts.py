@@ -89,6 +89,8 @@ def contracts() -> list[Contract]:
         _relationship("deal_articles", "article_id", "articles", "article_id"),
         _relationship("deal_articles", "deal_id", "deals", "deal_id"),
         _relationship("deal_facts", "article_id", "articles", "article_id"),
+        _relationship("deal_sectors", "deal_id", "deals", "deal_id"),
+        _accepted("deal_sectors", "sector", sec, nullable=False),
         _relationship("labels", "article_id", "articles", "article_id"),
         _relationship("predictions", "article_id", "articles", "article_id"),
         _relationship("predictions", "version_id", "model_versions", "version_id"),

@@ -22,6 +22,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from dealradar.errors import InputError
+from dealradar.marts import refresh_deal_sectors
 from dealradar.taxonomy import load_taxonomy
 from etl.load import utcnow
 
@@ -224,6 +225,7 @@ def rebuild_deals(con: duckdb.DuckDBPyConnection) -> dict:
             con.register("_links", links)
             con.execute("INSERT INTO deal_articles SELECT article_id, deal_id FROM _links")
             con.unregister("_links")
+        refresh_deal_sectors(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dealradar.marts import refresh_deal_sectors
 from dealradar.warehouse import open_warehouse
 
 REPORT = {
@@ -59,5 +60,6 @@ def build_fixture_warehouse(path) -> None:
                         "announced_at, n_articles, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, now())",
                         [deal_id, signal, company, usd, stage, inv, acq, d])
             con.execute("INSERT INTO deal_articles VALUES (?, ?)", [deal_id, deal_id])
+        refresh_deal_sectors(con)
         con.execute("INSERT INTO companies VALUES ('acme', 'Acme', ['Acme Robotics'], 'startup', 'robotics', 'bundled', "
                     "'US', 2019, 'Makes robots.', '{}', NULL, now())")

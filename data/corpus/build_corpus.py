@@ -74,8 +74,44 @@ def assign_splits(items: list[dict]) -> None:
             done += len(units[k])
 
 
+def dedupe(items: list[dict]) -> list[dict]:
+    """Drop items whose title or body repeats an earlier one (writers sometimes pick the same headline);
+    a deal group left with one report becomes a single report."""
+    seen_t: set[str] = set()
+    seen_b: set[str] = set()
+    kept = []
+    for it in items:
+        t, b = it["title"].strip().lower(), it["body"].strip().lower()
+        if t in seen_t or b in seen_b:
+            print(f"dropped duplicate: {it['batch']} {it['title'][:60]!r}")
+            continue
+        seen_t.add(t)
+        seen_b.add(b)
+        kept.append(it)
+    sizes: dict[str, int] = defaultdict(int)
+    for it in kept:
+        if it["deal_group"]:
+            sizes[it["deal_group"]] += 1
+    for it in kept:
+        if it["deal_group"] and sizes[it["deal_group"]] < 2:
+            it["deal_group"] = None
+    return kept
+
+
+def apply_fixes(items: list[dict]) -> None:
+    """Apply resolved label corrections from the second labelling pass (data/corpus/label_fixes.csv)."""
+    path = ROOT / "data" / "corpus" / "label_fixes.csv"
+    if not path.exists():
+        return
+    fixes = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("id")
+    for it in items:
+        if it["id"] in fixes.index:
+            row = fixes.loc[it["id"]]
+            it["sector"], it["signal"] = row["sector"], row["signal"]
+
+
 def build() -> pd.DataFrame:
-    items = load_items()
+    items = dedupe(load_items())
     for it in items:
         it["id"] = "dr-" + _h(it["title"] + "|" + it["published_at"] + "|" + it["outlet"])[:12]
         y, m, d = it["published_at"].split("-")
@@ -87,6 +123,7 @@ def build() -> pd.DataFrame:
         it["amount_usd"] = usd
         it["investors"] = json.dumps(it["investors"], ensure_ascii=False)
         it["tags"] = "|".join(it["tags"])
+    apply_fixes(items)
     assign_splits(items)
     df = pd.DataFrame(items)[COLUMNS].sort_values(["published_at", "id"]).reset_index(drop=True)
     return df

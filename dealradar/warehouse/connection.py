@@ -100,7 +100,7 @@ def connect(
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(str(p))
+            con = duckdb.connect(str(p), config={"python_enable_replacements": False})
             break
         except (duckdb.IOException, duckdb.Error) as e:
             err = _classify_open_error(p, e)

@@ -27,7 +27,8 @@ def test_empty_frames_give_an_annotated_figure():
 
 
 def test_top_investors_and_confusion():
-    df = pd.DataFrame({"investor": ["Foo", "Bar"], "led": [2, 1], "participated": [0, 1]})
+    df = pd.DataFrame({"investor": ["Foo", "Bar"], "led": [2, 1], "participated": [0, 1], "deals": [2, 2],
+                       "led_capital_usd": [15e6, 30e6]})  # the columns queries.top_investors returns
     fig = charts.top_investors(df)
     assert {t.name: list(t.x) for t in fig.data} == {"led": [2, 1], "participated": [0, 1]}
     cm = charts.confusion_heatmap({"labels": ["a", "b"], "confusion": [[3, 1], [0, 4]]}, "cm")

@@ -32,12 +32,10 @@ CURRENT_VERSION = MIGRATIONS[-1][0]
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The warehouse's schema version (0 for an empty database)."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchall()[0][0]
-    if not exists:
+    try:
+        return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
+    except duckdb.CatalogException:
         return 0
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection, path: Path | str = "warehouse") -> int:
