@@ -13,7 +13,8 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 # Named profiles. `quick` is the first CPU run of `make run`; `default` meets the quality
 # targets on CPU; `full` is for a GPU.
 PROFILES: dict[str, dict] = {
-    "quick": {"epochs": 3, "max_length": 64, "batch_size": 32, "learning_rate": 1e-4, "patience": 1},
+    "quick": {"epochs": 2, "max_length": 64, "batch_size": 32, "learning_rate": 1.5e-4, "patience": 1,
+              "freeze_embeddings": True},
     "default": {"epochs": 6, "max_length": 96, "batch_size": 32, "learning_rate": 8e-5, "patience": 2},
     "full": {"epochs": 10, "max_length": 256, "batch_size": 64, "learning_rate": 5e-5, "patience": 3},
     "tiny": {"epochs": 1, "max_length": 32, "batch_size": 8, "learning_rate": 1e-3, "patience": 1,
@@ -47,6 +48,7 @@ class TrainConfig:
     lora_alpha: int = 32
     lora_dropout: float = 0.1
     dropout: float = 0.1
+    freeze_embeddings: bool = False
     holdout_fraction: float = 0.2
     promote_tolerance: float = 0.02
     num_workers: int = 0

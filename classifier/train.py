@@ -127,6 +127,9 @@ def train(cfg: TrainConfig, train_df: pd.DataFrame, val_df: pd.DataFrame, sector
                               gradient_accumulation_steps=cfg.grad_accum)
     encoder, tokenizer = load_encoder(cfg.base_model, cfg.dropout)
     model = DualHeadClassifier(encoder, len(sectors), len(signals), cfg.dropout)
+    if cfg.freeze_embeddings:  # the word-embedding matrix is half of MiniLM's weights: frozen, steps are cheaper
+        for p in model.encoder.embeddings.parameters():
+            p.requires_grad = False
     if cfg.method == "lora":
         from peft import LoraConfig, get_peft_model
 
@@ -214,6 +217,9 @@ def train(cfg: TrainConfig, train_df: pd.DataFrame, val_df: pd.DataFrame, sector
         model.load_state_dict(best_state)
     else:
         best_epoch = len(history)
+    if cfg.freeze_embeddings:  # the word-embedding matrix is half of MiniLM's weights: frozen, steps are cheaper
+        for p in model.encoder.embeddings.parameters():
+            p.requires_grad = False
     if cfg.method == "lora":
         model.encoder = model.encoder.merge_and_unload()
     model.to("cpu" if device.type != "cuda" else device).eval()
