@@ -171,17 +171,18 @@ def linker_for(con: duckdb.DuckDBPyConnection):
 
 
 def link_company(linker, title: str, body: str, company: str | None) -> tuple[str | None, str | None]:
-    """(company_id, canonical name) of an article's main company, preferring the extracted name."""
+    """(company_id, canonical name) of the registry company an article is mainly about, or (None, None).
+
+    The extractor's name wins when the registry knows it exactly; otherwise the linker's role-based choice
+    (subject of "raises", target of "acquires", "Nvidia backs X" -> X) is taken."""
     if company:
-        for m in linker.find_mentions(company):
-            if m.start == 0 and m.end == len(company):
-                return m.company_id, m.name
+        for hit in linker.find_mentions(company):
+            if hit.start == 0 and hit.end == len(company):
+                return hit.company_id, hit.name
     m = linker.main_company(title, body)
-    if m is None:
-        return None, None
-    if company and m.name.lower() not in company.lower() and company.lower() not in m.name.lower():
-        return None, None  # the extractor and the linker disagree: keep the extracted name unlinked
-    return m.company_id, m.name
+    if m is not None and m.kind != "investor":
+        return m.company_id, m.name
+    return None, None
 
 
 def registry_sectors(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:

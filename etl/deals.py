@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 WINDOW = timedelta(days=21)
 AMOUNT_TOLERANCE = 0.15
 FUZZY_CUTOFF = 90
+SWAP_DAYS = 3
 _SUFFIXES = re.compile(
     r"\b(inc|incorporated|corp|corporation|co|ltd|limited|llc|plc|gmbh|ag|sa|sas|bv|pte|pvt|"
     r"private|technologies|technology|labs|ai|hq|group|holdings)\b\.?"
@@ -68,24 +69,49 @@ class _Deal:
     amounts: list[float] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     pin: str | None = None
+    parties: set[str] = field(default_factory=set)  # acquirers and lead investors named by the reports
+    valuations: list[float] = field(default_factory=list)
+
+    def _same_company(self, r: dict) -> bool:
+        if r["company_id"] and r["company_id"] in self.company_ids:
+            return True
+        if r["company_key"]:
+            if r["company_key"] in self.keys:
+                return True
+            if not (r["company_id"] and self.company_ids):
+                return any(_similar_names(r["company_key"], k) for k in self.keys)
+        return False
+
+    def _swapped_roles(self, r: dict) -> bool:
+        """One outlet names the buyer or the lead investor where another names the company
+        ("Nvidia to buy Arm" vs "Arm agrees to Nvidia deal"). Weaker evidence than a shared company,
+        so the reports must also be within SWAP_DAYS or state the same amount."""
+        if not ((r["company_key"] and r["company_key"] in self.parties) or (_parties(r) & self.keys)):
+            return False
+        close = abs((r["published_at"] - self.last).days) <= SWAP_DAYS
+        same_amount = r["amount_usd"] is not None and any(
+            a is not None and amounts_compatible(r["amount_usd"], a) for a in self.amounts)
+        return close or same_amount
 
     def matches(self, r: dict) -> bool:
         if r["signal"] != self.signal or self.pin is not None:
             return False
         if r["published_at"] - self.last > WINDOW or self.first - r["published_at"] > WINDOW:
             return False
-        same = False
-        if r["company_id"] and r["company_id"] in self.company_ids:
-            same = True
-        elif r["company_key"]:
-            if r["company_key"] in self.keys:
-                same = True
-            elif not (r["company_id"] and self.company_ids):
-                same = any(fuzz.ratio(r["company_key"], k) >= FUZZY_CUTOFF for k in self.keys)
-        if not same:
+        if not (self._same_company(r) or self._swapped_roles(r)):
             return False
+        return self._amount_fits(r)
+
+    def _amount_fits(self, r: dict) -> bool:
+        """Amounts within tolerance; an outlet that reports the valuation as "the amount" also fits."""
         amt = r["amount_usd"]
-        return all(amounts_compatible(amt, a) for a in self.amounts)
+        if all(amounts_compatible(amt, a) for a in self.amounts):
+            return True
+        if amt is None:
+            return True
+        vals = self.valuations + ([r["valuation_usd"]] if r.get("valuation_usd") else [])
+        return any(amounts_compatible(amt, v) for v in self.valuations) or any(
+            amounts_compatible(a, v) for a in self.amounts for v in vals)
 
     def add(self, r: dict) -> None:
         self.rows.append(r)
@@ -93,10 +119,31 @@ class _Deal:
             self.keys.add(r["company_key"])
         if r["company_id"]:
             self.company_ids.add(r["company_id"])
+        self.parties |= _parties(r)
         if r["amount_usd"] is not None and r["amount_usd"] == r["amount_usd"]:
             self.amounts.append(r["amount_usd"])
+        if r.get("valuation_usd"):
+            self.valuations.append(r["valuation_usd"])
         self.first = min(self.first, r["published_at"])
         self.last = max(self.last, r["published_at"])
+
+
+def _similar_names(a: str, b: str) -> bool:
+    """Near-identical names, or one name the other plus descriptive words ("Skyroot" / "Skyroot Aerospace")."""
+    if fuzz.ratio(a, b) >= FUZZY_CUTOFF:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short + " ") and fuzz.token_set_ratio(a, b) == 100
+
+
+def _parties(r: dict) -> set[str]:
+    """Normalised names of the buyer and the lead investor of a report."""
+    out = set()
+    for name in (r.get("acquirer"), (r.get("investors") or [None])[0]):
+        key = company_key(name)
+        if key:
+            out.add(key)
+    return out
 
 
 def _candidates(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -143,17 +190,18 @@ def group_reports(rows: list[dict]) -> list[list[dict]]:
                 deals.append(d)
             d.add(r)
             continue
-        for d in reversed(deals):
+        target = None
+        for d in reversed(deals):  # newest first; stop at deals that ended before the window
             if d.last < r["published_at"] - WINDOW:
                 break
             if d.matches(r):
-                d.add(r)
+                target = d
                 break
-        else:
-            d = _Deal(r["signal"], set(), set(), r["published_at"], r["published_at"])
-            d.add(r)
-            deals.append(d)
-            deals.sort(key=lambda x: x.last)
+        if target is None:
+            target = _Deal(r["signal"], set(), set(), r["published_at"], r["published_at"])
+            deals.append(target)
+        target.add(r)
+        deals.sort(key=lambda x: x.last)
     return [d.rows for d in deals]
 
 

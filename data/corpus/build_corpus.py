@@ -98,6 +98,58 @@ def dedupe(items: list[dict]) -> list[dict]:
     return kept
 
 
+DEAL_SIGNALS = {"funding_round", "vc_fund", "acquisition", "ipo"}
+
+
+def unify_deal_groups(items: list[dict], days: int = 14) -> int:
+    """Reports of the same real deal written in different batches (or without a group) join one group:
+    same normalised gold company and signal, published within `days`, amounts within 15% (or one
+    undisclosed). Returns how many items changed group."""
+    from etl.deals import amounts_compatible, company_key
+
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_group: dict[str, int] = {}
+    for i, it in enumerate(items):
+        if it["deal_group"]:
+            parent[find(i)] = find(by_group.setdefault(it["deal_group"], i))
+    keyed: dict[tuple, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        key = company_key(it["company"])
+        if key and it["signal"] in DEAL_SIGNALS:
+            keyed[(key, it["signal"])].append(i)
+    for members in keyed.values():
+        members.sort(key=lambda i: items[i]["published_at"])
+        for a_pos, a in enumerate(members):
+            da = date.fromisoformat(items[a]["published_at"])
+            for b in members[a_pos + 1:]:
+                if (date.fromisoformat(items[b]["published_at"]) - da).days > days:
+                    break
+                if amounts_compatible(items[a]["amount_usd"], items[b]["amount_usd"]):
+                    parent[find(b)] = find(a)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        clusters[find(i)].append(i)
+    changed = 0
+    for members in clusters.values():
+        if len(members) < 2:
+            continue
+        first = items[min(members, key=lambda i: items[i]["published_at"])]
+        gid = next((items[i]["deal_group"] for i in members if items[i]["deal_group"]), None) or \
+            f"U-{_slug(first['company'] or 'deal', 30)}-{first['published_at'][:7]}"
+        for i in members:
+            if items[i]["deal_group"] != gid:
+                items[i]["deal_group"] = gid
+                changed += 1
+    return changed
+
+
 def apply_fixes(items: list[dict]) -> None:
     """Apply resolved label corrections from the second labelling pass (data/corpus/label_fixes.csv)."""
     path = ROOT / "data" / "corpus" / "label_fixes.csv"
@@ -123,6 +175,7 @@ def build() -> pd.DataFrame:
         it["amount_usd"] = usd
         it["investors"] = json.dumps(it["investors"], ensure_ascii=False)
         it["tags"] = "|".join(it["tags"])
+    print(f"unified deal groups: {unify_deal_groups(items)} items joined a group")
     apply_fixes(items)
     assign_splits(items)
     df = pd.DataFrame(items)[COLUMNS].sort_values(["published_at", "id"]).reset_index(drop=True)

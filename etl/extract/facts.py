@@ -263,7 +263,27 @@ def extract_facts(title: str, body: str = "", published_at: date | None = None, 
         if acq is not None:
             facts.acquirer = acq.text
             _ev(facts, "acquirer", acq.text, acq.source, doc.text(acq.source), acq.start, acq.end)
+    _drop_implausible_amount(facts)
     return facts
+
+
+MIN_DEAL_USD = 10_000  # below this a "$" figure is a share price or a unit price, not a deal
+
+
+def _drop_implausible_amount(facts: DealFacts) -> None:
+    """A share price ("$120 a share") or a stated valuation alone ("now worth $8 billion") is not the deal's amount."""
+    if facts.amount is None:
+        return
+    reason = None
+    if facts.amount_usd is not None and facts.amount_usd < MIN_DEAL_USD:
+        reason = "implausible_amount"
+    elif facts.valuation_usd and facts.amount_usd and abs(facts.amount_usd - facts.valuation_usd) <= 0.005 * facts.valuation_usd:
+        reason = "amount_is_valuation"
+    if reason:
+        facts.amount = facts.currency = facts.amount_usd = None
+        facts.amount_floor = False
+        facts.evidence = [e for e in facts.evidence if e.field != "amount"]
+        _flag(facts, reason)
 
 
 def _pick_stage(doc: _Doc, bp_span: tuple[int, int] | None) -> tuple[StageFact | None, str]:
