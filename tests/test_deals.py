@@ -70,7 +70,8 @@ def test_summary_consensus_and_conflicts():
                    rep(3, 3, "Acme", 105e6, stage="series_c")])
     assert (d["deal_id"], d["amount_usd"], d["round_stage"], d["investors"], d["n_articles"]) == \
         (1, 100e6, "series_b", ["A", "B", "C"], 3)
-    assert d["has_conflict"] and d["conflicts"] == '{"amount": [100000000.0, 105000000.0], "round_stage": ["series_b", "series_c"]}'
+    assert d["has_conflict"]
+    assert d["conflicts"] == '{"amount": [100000000.0, 105000000.0], "round_stage": ["series_b", "series_c"]}'
 
 
 def _seed(con):
@@ -79,9 +80,10 @@ def _seed(con):
                 "'{}', 'h', '{}', 'cpu', 1, '/x', 1, 'active')")
     for aid, day, company, usd in [(1, 1, "Acme", 10e6), (2, 2, "Acme", 10e6), (3, 3, "Acme", 10e6), (4, 4, "Beta", 5e6)]:
         con.execute("INSERT INTO articles (article_id, run_id, source, title, body, published_at, content_hash, "
-                    "ingested_at) VALUES (?, 1, 's', ?, '', ?, ?, now())", [aid, f"{company} {aid}", datetime(2024, 1, day), f"h{aid}"])
-        con.execute("INSERT INTO predictions VALUES (?, 'v', 'robotics', 0.9, NULL, NULL, 'funding_round', 0.9, NULL, NULL, now())",
-                    [aid])
+                    "ingested_at) VALUES (?, 1, 's', ?, '', ?, ?, now())",
+                    [aid, f"{company} {aid}", datetime(2024, 1, day), f"h{aid}"])
+        con.execute("INSERT INTO predictions VALUES (?, 'v', 'robotics', 0.9, NULL, NULL, 'funding_round', 0.9, NULL, "
+                    "NULL, now())", [aid])
         con.execute("INSERT INTO deal_facts (article_id, company, amount, currency, amount_usd, extracted_at) "
                     "VALUES (?, ?, ?, 'USD', ?, now())", [aid, company, usd, usd])
 
