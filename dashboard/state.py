@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import queries
 from dealradar.paths import default_db_path
 from dealradar.warehouse import connect
+from dealradar.warehouse.connection import writer_waiting
 
 LOCK_TIMEOUT = 10.0
 
@@ -22,7 +23,7 @@ def db_path() -> str:
     return str(Path(os.environ.get("DEALRADAR_DB") or default_db_path()))
 
 
-IDLE_CLOSE_S = 1.0
+IDLE_CLOSE_S = 0.5
 _lock = threading.RLock()
 _shared: dict = {"con": None, "path": None, "last": 0.0, "timer": None}
 
@@ -41,6 +42,14 @@ def with_con(fn: Callable, *args, **kwargs):
     seconds without use, so a CLI ingest or training run can take the write lock between reruns
     (see dealradar.warehouse.connection for the design)."""
     path = db_path()
+    waited = 0.0
+    while writer_waiting(path) and waited < LOCK_TIMEOUT:  # a CLI ingest or training run wants to write
+        with _lock:
+            if _shared["con"] is not None:
+                _shared["con"].close()
+                _shared["con"] = None
+        time.sleep(0.1)
+        waited += 0.1
     with _lock:
         if _shared["con"] is None or _shared["path"] != path:
             if _shared["con"] is not None:

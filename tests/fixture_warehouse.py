@@ -38,7 +38,8 @@ DEALS = [
 
 def build_fixture_warehouse(path) -> None:
     with open_warehouse(path) as con:
-        con.execute("INSERT INTO ingest_runs VALUES (1, 'fixture', 'csv', now(), now(), 'completed', 6, 6, 0, 0, NULL)")
+        con.execute("INSERT INTO ingest_runs VALUES (nextval('seq_run_id'), 'fixture', 'csv', now(), now(), 'completed', "
+                    "6, 6, 0, 0, NULL)")
         con.execute("INSERT INTO model_versions (version_id, created_at, base_model, method, profile, hyperparams, "
                     "data_hash, label_counts, metrics, baseline_metrics, device, duration_s, path, taxonomy_version, "
                     "status, promoted_at) VALUES ('v1', '2024-07-01', 'tiny', 'full', 'tiny', '{}', 'h', '{}', ?, ?, "
@@ -46,8 +47,9 @@ def build_fixture_warehouse(path) -> None:
                     [json.dumps({"test": REPORT}), json.dumps({"test": REPORT})])
         for aid, d, outlet, title, sector, signal, conf in ARTICLES:
             con.execute("INSERT INTO articles (article_id, run_id, source, position, outlet, url, canonical_url, title, "
-                        "body, published_at, content_hash, ingested_at) VALUES (?, 1, 'fixture', ?, ?, ?, ?, ?, ?, ?, ?, now())",
-                        [aid, aid, outlet, f"https://news.example.com/{aid}", f"https://news.example.com/{aid}", title,
+                        "body, published_at, content_hash, ingested_at) VALUES (nextval('seq_article_id'), 1, 'fixture', ?, ?, ?, "
+                        "?, ?, ?, ?, ?, now())",
+                        [aid, outlet, f"https://news.example.com/{aid}", f"https://news.example.com/{aid}", title,
                          f"Body of {title}.", d, f"h{aid}"])
             con.execute("INSERT INTO predictions VALUES (?, 'v1', ?, ?, 'other', ?, ?, ?, 'none', ?, now())",
                         [aid, sector, conf, 1 - conf, signal, conf, 1 - conf])

@@ -98,17 +98,24 @@ def connect(
         )
     deadline = time.monotonic() + timeout
     delay = 0.05
-    while True:
-        try:
-            con = duckdb.connect(str(p), config={"python_enable_replacements": False})
-            break
-        except (duckdb.IOException, duckdb.Error) as e:
-            err = _classify_open_error(p, e)
-            if isinstance(err, WarehouseLockedError) and time.monotonic() < deadline:
-                time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 1.0)
-                continue
-            raise err from e
+    flagged = False
+    try:
+        while True:
+            try:
+                con = duckdb.connect(str(p), config={"python_enable_replacements": False})
+                break
+            except (duckdb.IOException, duckdb.Error) as e:
+                err = _classify_open_error(p, e)
+                if isinstance(err, WarehouseLockedError) and time.monotonic() < deadline:
+                    if not flagged:  # ask cooperative readers (the dashboard) to step aside
+                        flagged = _raise_wait_flag(p)
+                    time.sleep(delay * (1 + random.random()))
+                    delay = min(delay * 2, 0.5)
+                    continue
+                raise err from e
+    finally:
+        if flagged:
+            _wait_flag(p).unlink(missing_ok=True)
     if migrate:
         try:
             apply_migrations(con, p)
@@ -116,6 +123,35 @@ def connect(
             con.close()
             raise
     return con
+
+
+def _wait_flag(p: Path) -> Path:
+    return p.with_name(p.name + ".waiting")
+
+
+def _raise_wait_flag(p: Path) -> bool:
+    try:
+        _wait_flag(p).write_text(str(os.getpid()))
+        return True
+    except OSError:
+        return False
+
+
+def writer_waiting(path: str | Path, max_age: float = 120.0) -> bool:
+    """True while another process waits for the warehouse's lock (readers should release it)."""
+    f = _wait_flag(Path(path))
+    try:
+        age = time.time() - f.stat().st_mtime
+        pid = int(f.read_text() or 0)
+    except (OSError, ValueError):
+        return False
+    if age > max_age or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager
