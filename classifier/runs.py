@@ -154,13 +154,18 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
 
 
 def classify_warehouse(db_path, *, all_articles: bool = False, batch_size: int = 512, device: str = "cpu",
-                       progress: bool = True, version_path: Path | None = None) -> dict:
-    """Label articles that lack a prediction from the active version (all with `all_articles`)."""
+                       progress: bool = True, version_id: str | None = None) -> dict:
+    """Label articles that lack a prediction from the active version (all with `all_articles`).
+
+    With `version_id`, predict with that version instead (e.g. a candidate, so the Model page can show its
+    effect on sector totals before promotion); only the active version's predictions count as labels."""
+    from classifier.store import get_version
+
     with open_warehouse(db_path) as con:
-        active = active_version(con)
-        if active is None and version_path is None:
+        active = get_version(con, version_id) if version_id else active_version(con)
+        if active is None:
             raise ModelError("no active model version: run `dealradar train` first")
-        path = version_path or Path(active["path"])
+        path = Path(active["path"])
         vid = active["version_id"]
         where = "" if all_articles else \
             "WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.article_id = a.article_id AND p.version_id = ?)"

@@ -21,10 +21,8 @@ def start_retrain(db_path: str, profile: str = "quick", promote: bool = False) -
     """Start training in its own process (the app stays usable); returns the job record."""
     status = job_dir() / "retrain.json"
     log = job_dir() / "retrain.log"
-    cmd = [sys.executable, "-m", "dealradar.cli", "train", "--db", db_path, "--profile", profile,
-           "--no-classify" if not promote else "--promote"]
-    if not promote:
-        cmd.append("--no-promote")
+    cmd = [sys.executable, "-m", "dealradar.cli", "train", "--db", db_path, "--profile", profile, "-q",
+           "--promote" if promote else "--no-promote"]
     env = {**os.environ, "DEALRADAR_PROGRESS_FILE": str(status)}
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)

@@ -132,8 +132,15 @@ def cmd_train(args) -> int:
             if changed:
                 _out("    per class: " + ", ".join(changed))
     _out(res.reason)
-    if res.promoted and not args.no_classify:
+    if args.no_classify:
+        return 0
+    if res.promoted:
         return cmd_classify(argparse.Namespace(db=args.db, all=True, quiet=args.quiet, device="cpu"))
+    from classifier.runs import classify_warehouse
+
+    out = classify_warehouse(_db(args), all_articles=True, progress=not args.quiet, version_id=res.version_id)
+    _out(f"classified {out['classified']} articles with the candidate {res.version_id} (for comparison; "
+         "the active version's labels stay in force)")
     return 0
 
 

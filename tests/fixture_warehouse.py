@@ -47,8 +47,8 @@ def build_fixture_warehouse(path) -> None:
                     [json.dumps({"test": REPORT}), json.dumps({"test": REPORT})])
         for aid, d, outlet, title, sector, signal, conf in ARTICLES:
             con.execute("INSERT INTO articles (article_id, run_id, source, position, outlet, url, canonical_url, title, "
-                        "body, published_at, content_hash, ingested_at) VALUES (nextval('seq_article_id'), 1, 'fixture', ?, ?, ?, "
-                        "?, ?, ?, ?, ?, now())",
+                        "body, published_at, content_hash, ingested_at) "
+                        "VALUES (nextval('seq_article_id'), 1, 'fixture', ?, ?, ?, ?, ?, ?, ?, ?, now())",
                         [aid, outlet, f"https://news.example.com/{aid}", f"https://news.example.com/{aid}", title,
                          f"Body of {title}.", d, f"h{aid}"])
             con.execute("INSERT INTO predictions VALUES (?, 'v1', ?, ?, 'other', ?, ?, ?, 'none', ?, now())",

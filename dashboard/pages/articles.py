@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import state
+from dashboard.highlight import escape_markdown as md
 from dashboard.queries import ArticleFilters
 from dashboard.widgets import no_data_hint
 from dealradar.taxonomy import load_taxonomy
@@ -26,7 +27,7 @@ event = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", se
                      key="ar_table", column_config={"url": st.column_config.LinkColumn("url")})
 if event and event.selection.rows:
     a = df.iloc[event.selection.rows[0]]
-    st.subheader(a["title"])
+    st.subheader(md(a["title"]))
     st.text(f"{a['outlet']} · {a['published_at']} · {a['source']}")
     st.write({"sector": a["sector"], "confidence": a["sector_conf"], "second choice": a["sector_2nd"],
               "signal": a["signal"], "signal confidence": a["signal_conf"], "signal second": a["signal_2nd"],

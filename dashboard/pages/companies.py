@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import state
+from dashboard.highlight import escape_markdown as md
 from dashboard.queries import ArticleFilters
 from dealradar.taxonomy import load_taxonomy
 
@@ -22,7 +23,7 @@ cid = st.selectbox("Company", matches["company_id"], key="co_pick",
                    format_func=lambda c: matches.set_index("company_id").loc[c, "name"])
 prof = state.q("company_profile", cid)
 c = prof["company"]
-st.subheader(c["name"])
+st.subheader(md(c["name"]))
 st.write({"kind": c["kind"], "sector": c["sector"], "sector origin": c["sector_origin"], "country": c["country"],
           "founded": c["founded_year"], "aliases": list(c["aliases"]) if c["aliases"] is not None else []})
 st.text(c["description"] or "")

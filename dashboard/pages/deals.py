@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import state
+from dashboard.highlight import escape_markdown as md
 from dashboard.highlight import highlighted_markdown
 from dashboard.queries import SORTABLE
 from dashboard.widgets import deal_filters, no_data_hint
@@ -30,18 +31,19 @@ if picked is not None:
         st.warning(f"No deal {picked}")
         st.stop()
     d = detail["deal"]
-    st.subheader(f"{d['company'] or 'Unknown company'}: {d['signal']}, {state.money(d['amount_usd'])}")
+    st.subheader(md(f"{d['company'] or 'Unknown company'}: {d['signal']}, {state.money(d['amount_usd'])}"))
     st.write({k: d[k] for k in ("deal_id", "sector", "round_stage", "valuation_usd", "acquirer", "announced_at",
                                 "n_articles")})
     st.write("Investors (lead first):", list(d["investors"]) if d["investors"] is not None else [])
     if d["conflicts"]:
-        st.warning("Outlets disagree: " + "; ".join(f"{k}: {v}" for k, v in d["conflicts"].items()))
+        st.warning(md("Outlets disagree: " + "; ".join(f"{k}: {v}" for k, v in d["conflicts"].items())))
     for _, a in detail["articles"].iterrows():
-        with st.expander(f"{a['outlet'] or 'unknown outlet'} · {a['published_at']:%Y-%m-%d} · {a['title']}", expanded=True):
+        label = md(f"{a['outlet'] or 'unknown outlet'} · {a['published_at']:%Y-%m-%d} · {a['title']}")
+        with st.expander(label, expanded=True):
             for source, text in (("title", a["title"]), ("body", a["body"] or "")):
                 spans = [(e["start"], e["end"], e["field"]) for e in a["evidence"] if e.get("source") == source]
                 st.markdown(highlighted_markdown(text, spans))
-            st.caption(f"article {a['article_id']} · {a['url'] or ''}")
+            st.caption(md(f"article {a['article_id']} · {a['url'] or ''}"))
     if state.can_edit():
         ids = [int(x) for x in detail["articles"]["article_id"]]
         move = st.multiselect("Split these articles into their own deal", ids, key="dl_split")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state
+from dashboard.highlight import escape_markdown as md
 from dashboard.widgets import deal_filters, no_data_hint
 from dealradar.taxonomy import load_taxonomy
 
@@ -40,5 +41,5 @@ top = state.q("largest_deals", f, 5)
 if not top.empty:
     st.caption("Open a deal:")
     for r in top.itertuples():
-        st.page_link("pages/deals.py", label=f"{r.company} · {state.money(r.amount_usd)} · {r.signal}",
+        st.page_link("pages/deals.py", label=md(f"{r.company} · {state.money(r.amount_usd)} · {r.signal}"),
                      query_params={"deal": int(r.deal_id)})

@@ -4,6 +4,7 @@ import streamlit as st
 
 from classifier.labels import add_label, undo_last_label
 from dashboard import state
+from dashboard.highlight import escape_markdown as md
 from dashboard.widgets import no_data_hint
 from dealradar.taxonomy import load_taxonomy
 
@@ -27,9 +28,9 @@ if queue.empty:
         st.rerun()
     st.stop()
 a = queue.iloc[0]
-st.caption(f"article {a['article_id']} · {a['outlet']} · {a['published_at']:%Y-%m-%d} · model {a['version_id']} · "
-           f"confidence {a['confidence']:.2f}")
-st.subheader(a["title"])
+st.caption(md(f"article {a['article_id']} · {a['outlet']} · {a['published_at']:%Y-%m-%d} · model {a['version_id']} · "
+           f"confidence {a['confidence']:.2f}"))
+st.subheader(md(a["title"]))
 st.text(a["body"] or "(no body)")
 st.write(f"Model says **{a['sector']}** ({a['sector_conf']:.2f}; else {a['sector_2nd']}) and "
          f"**{a['signal']}** ({a['signal_conf']:.2f}; else {a['signal_2nd']})")

@@ -59,7 +59,7 @@ def test_articles_search(fixture_db):
 def test_review_stores_a_label_and_undo(fixture_db):
     at = page("review")
     at.sidebar.text_input(key="analyst_name").set_value("ann").run()
-    assert at.subheader[0].value == "Zeta launches <b>new</b> app"  # least confident first, shown as text
+    assert at.subheader[0].value == r"Zeta launches \<b\>new\</b\> app"  # least confident first, escaped: text only
     at.button(key="rv_accept").click().run()
     with open_warehouse(fixture_db) as con:
         assert con.execute("SELECT article_id, sector, signal, action, labelled_by FROM labels").fetchall() == [
@@ -71,7 +71,7 @@ def test_review_stores_a_label_and_undo(fixture_db):
         rows = con.execute("SELECT article_id, sector, action FROM labels ORDER BY label_id").fetchall()
     assert rows == [(6, "media_consumer", "accept"), (5, "security_defense", "correct")]
     at.button(key="rv_skip").click().run()
-    assert at.subheader[0].value == "Gamma bags $5M seed from Foo"  # article 4 skipped, 3 is next
+    assert at.subheader[0].value == r"Gamma bags \$5M seed from Foo"  # article 4 skipped, 3 is next
     at.button(key="rv_undo").click().run()
     with open_warehouse(fixture_db) as con:
         assert con.execute("SELECT article_id FROM labels WHERE undone").fetchall() == [(5,)]
