@@ -263,7 +263,7 @@ def articles_table(con: duckdb.DuckDBPyConnection, f: ArticleFilters, limit: int
         f"""
         SELECT a.article_id, a.published_at, a.outlet, a.title, al.sector, al.sector_conf, al.sector_2nd,
                al.signal, al.signal_conf, al.signal_2nd, al.version_id, al.label_origin, a.url, a.source,
-               da.deal_id
+               da.deal_id, f.company_id
         FROM articles a JOIN stg_article_labels al USING (article_id)
         LEFT JOIN deal_facts f USING (article_id) LEFT JOIN deal_articles da USING (article_id)
         WHERE {' AND '.join(parts)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -36,10 +37,9 @@ def server(tmp_path):
     build_fixture_warehouse(db)
     port = _free_port()
     env = {**os.environ, "DEALRADAR_DB": str(db), "DEALRADAR_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-                             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "dealradar.cli", "dashboard", "--port", str(port),  # the CLI command
+                             "--address", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -53,7 +53,7 @@ def server(tmp_path):
         proc.kill()
         pytest.fail("streamlit did not start")
     yield url
-    proc.terminate()
+    os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
 
 

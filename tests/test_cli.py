@@ -172,15 +172,20 @@ def test_whole_pipeline(capsys, home, tiny_corpus_file, tiny_bert, tmp_path):
     code, _, err = run(capsys, "deals", "merge", "1")
     assert code == 2 and "two or more deal ids" in one_line_error(err)
 
-    for fmt in ("csv", "xlsx", "html"):
+    magic = {"csv": b"deal_id,", "xlsx": b"PK", "html": b"<!DOCTYPE html>", "pdf": b"%PDF"}
+    for fmt, head in magic.items():
         out_file = tmp_path / f"r.{fmt}"
         code, out, _ = run(capsys, "report", "-f", fmt, "-o", str(out_file), "--start", "2024-01-01")
-        assert code == 0 and out_file.stat().st_size > 0
+        assert code == 0 and out_file.read_bytes().startswith(head), fmt
     code, _, err = run(capsys, "report", "--sector", "robots", "-o", str(tmp_path / "x.csv"))
     assert code == 2 and one_line_error(err) == "dealradar: error: unknown sector 'robots'"
 
     code, out, _ = run(capsys, "models", "list")
     assert code == 0 and out.startswith("* v")
+    code, out, _ = run(capsys, "models", "show")
+    assert code == 0 and '"status": "active"' in out
+    code, out, _ = run(capsys, "rejects")
+    assert code == 0 and out.strip() == "no rejects"
     code, _, err = run(capsys, "models", "promote", "nope")
     assert code == 5 and one_line_error(err) == "dealradar: error: no model version 'nope'; see `dealradar models list`"
     code, _, err = run(capsys, "models", "rollback")

@@ -32,5 +32,7 @@ if event and event.selection.rows:
     st.write({"sector": a["sector"], "confidence": a["sector_conf"], "second choice": a["sector_2nd"],
               "signal": a["signal"], "signal confidence": a["signal_conf"], "signal second": a["signal_2nd"],
               "model version": a["version_id"], "label from": a["label_origin"]})
+    if isinstance(a["company_id"], str):
+        st.page_link("pages/companies.py", label="Company profile", query_params={"company": a["company_id"]})
     if a["deal_id"] == a["deal_id"] and a["deal_id"] is not None:
         st.page_link("pages/deals.py", label=f"Open deal {int(a['deal_id'])}", query_params={"deal": int(a["deal_id"])})

@@ -35,6 +35,8 @@ if picked is not None:
     st.write({k: d[k] for k in ("deal_id", "sector", "round_stage", "valuation_usd", "acquirer", "announced_at",
                                 "n_articles")})
     st.write("Investors (lead first):", list(d["investors"]) if d["investors"] is not None else [])
+    if isinstance(d.get("company_id"), str):
+        st.page_link("pages/companies.py", label="Company profile", query_params={"company": d["company_id"]})
     if d["conflicts"]:
         st.warning(md("Outlets disagree: " + "; ".join(f"{k}: {v}" for k, v in d["conflicts"].items())))
     for _, a in detail["articles"].iterrows():

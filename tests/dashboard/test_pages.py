@@ -102,3 +102,11 @@ def test_companies_page_finds_by_alias(fixture_db):
 def test_read_only_mode_hides_editing(fixture_db, tmp_path, monkeypatch):
     at = page("review", secrets={"auth": {"readonly": True}})
     assert "Labelling is restricted" in at.info[0].value
+
+
+def test_company_profile_from_a_link(fixture_db):
+    at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=60)
+    at.query_params["company"] = "acme"
+    at.switch_page("pages/companies.py")
+    at.run()
+    assert not at.exception and at.subheader[0].value == "Acme"
