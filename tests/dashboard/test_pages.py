@@ -110,3 +110,12 @@ def test_company_profile_from_a_link(fixture_db):
     at.switch_page("pages/companies.py")
     at.run()
     assert not at.exception and at.subheader[0].value == "Acme"
+
+
+def test_password_protects_editing(fixture_db):
+    at = page("review", secrets={"auth": {"password": "s3cret"}})
+    assert "Labelling is restricted" in at.info[0].value
+    at.sidebar.text_input(key="editor_pw").set_value("wrong").run()
+    assert at.sidebar.error[0].value == "Wrong password"
+    at.sidebar.text_input(key="editor_pw").set_value("s3cret").run()
+    assert not at.info and at.button(key="rv_accept") is not None
