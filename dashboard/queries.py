@@ -383,4 +383,12 @@ def company_profile(con: duckdb.DuckDBPyConnection, company_id: str) -> dict | N
     if c.empty:
         return None
     deals = con.execute("SELECT * FROM mart_deals WHERE company_id = ? ORDER BY announced_at", [company_id]).df()
-    return {"company": c.iloc[0].to_dict(), "deals": deals}
+    investors = con.execute(
+        "SELECT i.name AS investor, i.company_id, count(*) AS deals, count(*) FILTER (WHERE i.position = 1) AS led "
+        "FROM deal_investors i JOIN deals d USING (deal_id) WHERE d.company_id = ? GROUP BY ALL "
+        "ORDER BY deals DESC, investor", [company_id]).df()
+    backed = con.execute(
+        "SELECT d.deal_id, d.announced_at, d.company, d.amount_usd, d.round_stage, i.position = 1 AS lead "
+        "FROM deal_investors i JOIN mart_deals d USING (deal_id) WHERE i.company_id = ? ORDER BY d.announced_at",
+        [company_id]).df()
+    return {"company": c.iloc[0].to_dict(), "deals": deals, "investors": investors, "portfolio": backed}

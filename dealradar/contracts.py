@@ -90,6 +90,8 @@ def contracts() -> list[Contract]:
         _relationship("deal_articles", "deal_id", "deals", "deal_id"),
         _relationship("deal_facts", "article_id", "articles", "article_id"),
         _relationship("deal_sectors", "deal_id", "deals", "deal_id"),
+        _relationship("deal_investors", "deal_id", "deals", "deal_id"),
+        _relationship("deal_investors", "company_id", "companies", "company_id"),
         _accepted("deal_sectors", "sector", sec, nullable=False),
         _relationship("labels", "article_id", "articles", "article_id"),
         _relationship("predictions", "article_id", "articles", "article_id"),

@@ -255,6 +255,7 @@ def rebuild_deals(con: duckdb.DuckDBPyConnection) -> dict:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM deal_articles")
+        con.execute("DELETE FROM deal_investors")
         con.execute("DELETE FROM deals")
         if deals:
             cols = ["deal_id", "signal", "company", "company_key", "company_id", "amount", "currency",
@@ -273,6 +274,7 @@ def rebuild_deals(con: duckdb.DuckDBPyConnection) -> dict:
             con.register("_links", links)
             con.execute("INSERT INTO deal_articles SELECT article_id, deal_id FROM _links")
             con.unregister("_links")
+            _insert_investors(con, deals)
         refresh_deal_sectors(con)
         con.execute("COMMIT")
     except Exception:
@@ -283,6 +285,26 @@ def rebuild_deals(con: duckdb.DuckDBPyConnection) -> dict:
              "conflicts": sum(1 for d in deals if d["has_conflict"])}
     log.info("rebuilt deals: %s", stats)
     return stats
+
+
+def _insert_investors(con: duckdb.DuckDBPyConnection, deals: list[dict]) -> None:
+    """deal_investors rows, each investor linked to the registry when its name is a known company or alias."""
+    rows = [(d["deal_id"], i, name) for d in deals for i, name in enumerate(d["investors"], 1)]
+    if not rows:
+        return
+    ids: dict[str, str | None] = {}
+    has_registry = con.execute("SELECT count(*) FROM companies").fetchall()[0][0] > 0
+    if has_registry:
+        from etl.companies import linker_for
+
+        linker = linker_for(con)
+        for name in {r[2] for r in rows}:
+            hit = next((m for m in linker.find_mentions(name) if m.start == 0 and m.end == len(name)), None)
+            ids[name] = hit.company_id if hit else None
+    df = pd.DataFrame([(d, p, n, ids.get(n)) for d, p, n in rows], columns=["deal_id", "position", "name", "company_id"])
+    con.register("_inv", df)
+    con.execute("INSERT INTO deal_investors SELECT deal_id, position, name, company_id FROM _inv")
+    con.unregister("_inv")
 
 
 def merge_deals(con: duckdb.DuckDBPyConnection, deal_ids: list[int], by: str = "analyst") -> dict:

@@ -48,7 +48,7 @@ def test_init_and_corrupt_file(capsys, tmp_path, home):
 
     n_registry = len(pd.read_csv(REGISTRY_FILE))
     assert code == 0
-    assert out.strip() == f"warehouse {home / 'dealradar.duckdb'} ready (schema v3, 0 articles, {n_registry} companies)"
+    assert out.strip() == f"warehouse {home / 'dealradar.duckdb'} ready (schema v4, 0 articles, {n_registry} companies)"
     bad = tmp_path / "bad.duckdb"
     bad.write_text("not duckdb")
     code, _, err = run(capsys, "init", "--db", str(bad))
@@ -112,7 +112,7 @@ def test_check_fails_on_bad_rows(capsys, home):
     code, out, err = run(capsys, "check")
     assert code == 6
     assert "FAIL balance:ingest_runs.read=loaded+duplicates+rejected: 1 rows" in out
-    assert out.strip().endswith("36 passed, 1 failed")
+    assert out.strip().endswith("38 passed, 1 failed")
     assert one_line_error(err) == f"dealradar: error: 1 data contracts failed in {home / 'dealradar.duckdb'}"
 
 
@@ -146,7 +146,7 @@ def test_whole_pipeline(capsys, home, tiny_corpus_file, tiny_bert, tmp_path):
     assert code == 0 and "bundled news" not in out and "no model yet" not in out and "classified 0 articles" in out
 
     code, out, _ = run(capsys, "check")
-    assert code == 0 and out.strip().endswith("37 passed, 0 failed")
+    assert code == 0 and out.strip().endswith("39 passed, 0 failed")
 
     src = tmp_path / "batch.csv"
     pd.DataFrame({"Headline": ["Acme Robotics raises $20 million Series A led by Foo Ventures", "Weather is nice"],

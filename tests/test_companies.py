@@ -58,3 +58,20 @@ def test_ingest_links_articles_to_registry_companies(db_path, tmp_path):
                           "ORDER BY a.article_id").fetchall()
     assert got == [("Anthropic raises $4 billion from Amazon", "Anthropic", "anthropic"),
                    ("Tiny Unknownco raises $2M seed", "Tiny Unknownco", None)]
+
+
+def test_deal_investors_link_to_the_registry(db_path, tmp_path):
+    from classifier.labels import add_label
+    from etl.deals import rebuild_deals
+
+    p = tmp_path / "n.csv"
+    pd.DataFrame({"title": ["Anthropic raises $4 billion led by Amazon, with participation from Google and Unknown Angels Club"],
+                  "date": ["2023-09-25"]}).to_csv(p, index=False)
+    ingest(db_path, [str(p)], IngestOptions(progress=False))
+    with open_warehouse(db_path) as con:
+        add_label(con, 1, "foundation_models", "funding_round", "ann")
+        rebuild_deals(con)
+        rows = con.execute("SELECT d.company_id, i.position, i.name, i.company_id FROM deal_investors i "
+                           "JOIN deals d USING (deal_id) ORDER BY i.position").fetchall()
+    assert rows == [("anthropic", 1, "Amazon", "amazon"), ("anthropic", 2, "Google", "google"),
+                    ("anthropic", 3, "Unknown Angels Club", None)]

@@ -26,7 +26,7 @@ def _version(con, vid: str, status: str) -> None:
 def test_clean_warehouse_passes(db_path):
     with open_warehouse(db_path) as con:
         results = run_contracts(con)
-    assert len(results) == 37
+    assert len(results) == 39
     assert all(r.ok for r in results)
 
 

@@ -36,7 +36,12 @@ st.write({"kind": c["kind"], "sector": c["sector"], "sector origin": c["sector_o
           "corrected by": changes[0][0] if changes else None, "country": c["country"],
           "founded": c["founded_year"], "aliases": list(c["aliases"]) if c["aliases"] is not None else []})
 st.text(c["description"] or "")
-st.markdown("**Deals**")
+st.markdown("**Deal timeline**")
 st.dataframe(prof["deals"], hide_index=True, width="stretch")
+st.markdown("**Its investors**")
+st.dataframe(prof["investors"], hide_index=True, width="stretch")
+if not prof["portfolio"].empty:
+    st.markdown("**Deals it invested in**")
+    st.dataframe(prof["portfolio"], hide_index=True, width="stretch")
 st.markdown("**Articles**")
 st.dataframe(state.q("articles_table", ArticleFilters(company_id=cid), 200), hide_index=True, width="stretch")
