@@ -30,50 +30,57 @@ def capital_by_sector(df: pd.DataFrame, measure: str = "capital_usd") -> go.Figu
         return _empty(title)
     tax = load_taxonomy()
     colors = sector_colors()
-    fig = go.Figure()
-    for sector in [s for s in tax.sectors if s in set(df["sector"])]:
+    present = set(df["sector"])
+    traces = []
+    for sector in [s for s in tax.sectors if s in present]:
         part = df[df["sector"] == sector]
-        fig.add_bar(x=part["period"], y=part[measure], name=tax.sector_name(sector), marker_color=colors[sector],
-                    marker_pattern_shape=["/" if p else "" for p in part["provisional"]],
-                    customdata=list(zip([sector] * len(part), part["deals"], part["provisional"], strict=True)),
-                    hovertemplate="%{x|%Y-%m}<br>" + tax.sector_name(sector) +
-                    ("<br>$%{y:,.0f}" if measure == "capital_usd" else "<br>%{y} deals") +
-                    "<br>%{customdata[1]} deals<extra></extra>")
-    fig.update_layout(barmode="stack", title=title, legend_title_text="sector", hovermode="closest",
-                      yaxis_title="USD" if measure == "capital_usd" else "deals")
+        traces.append(go.Bar(
+            x=part["period"], y=part[measure], name=tax.sector_name(sector),
+            marker={"color": colors[sector], "pattern": {"shape": ["/" if p else "" for p in part["provisional"]]}},
+            customdata=list(zip([sector] * len(part), part["deals"], part["provisional"], strict=True)),
+            hovertemplate="%{x|%Y-%m}<br>" + tax.sector_name(sector) +
+            ("<br>$%{y:,.0f}" if measure == "capital_usd" else "<br>%{y} deals") + "<br>%{customdata[1]} deals<extra></extra>"))
+    layout = {"barmode": "stack", "title": {"text": title}, "legend": {"title": {"text": "sector"}},
+              "hovermode": "closest", "yaxis": {"title": {"text": "USD" if measure == "capital_usd" else "deals"}}}
     prov = df[df["provisional"]]["period"]
     if len(prov):
-        fig.add_vrect(x0=prov.min(), x1=prov.max(), fillcolor="grey", opacity=0.08, line_width=0,
-                      annotation_text="provisional", annotation_position="top left")
-    return fig
+        layout["shapes"] = [{"type": "rect", "xref": "x", "yref": "paper", "x0": prov.min(), "x1": prov.max(),
+                             "y0": 0, "y1": 1, "fillcolor": "grey", "opacity": 0.08, "line": {"width": 0}}]
+        layout["annotations"] = [{"x": prov.min(), "y": 1, "xref": "x", "yref": "paper", "text": "provisional",
+                                  "showarrow": False, "xanchor": "left", "yanchor": "bottom"}]
+    return go.Figure(data=traces, layout=layout)
 
 
 def signal_mix(df: pd.DataFrame) -> go.Figure:
     """Events per period by funding signal."""
     if df.empty:
         return _empty("Signal mix")
-    fig = px.area(df, x="period", y="events", color="signal", title="Signal mix over time",
-                  category_orders={"signal": list(load_taxonomy().signals)})
-    fig.update_layout(hovermode="x unified")
-    return fig
+    traces = [go.Scatter(x=part["period"], y=part["events"], name=sig, stackgroup="events", mode="lines")
+              for sig in load_taxonomy().signals if not (part := df[df["signal"] == sig]).empty]
+    return go.Figure(data=traces, layout={"title": {"text": "Signal mix over time"}, "hovermode": "x unified",
+                                          "legend": {"title": {"text": "signal"}}})
 
 
 def stage_mix(df: pd.DataFrame) -> go.Figure:
     """Deals per round stage."""
     if df.empty:
         return _empty("Stage mix")
-    order = [s for s in load_taxonomy().round_stages if s in set(df["round_stage"])]
-    return px.bar(df, x="round_stage", y="deals", title="Rounds by stage", category_orders={"round_stage": order},
-                  hover_data=["capital_usd"])
+    order = {s: i for i, s in enumerate(load_taxonomy().round_stages)}
+    d = df.sort_values("round_stage", key=lambda s: s.map(order))
+    fig = go.Figure(go.Bar(x=d["round_stage"], y=d["deals"], customdata=d["capital_usd"],
+                           hovertemplate="%{x}: %{y} deals, $%{customdata:,.0f}<extra></extra>"))
+    fig.update_layout(title="Rounds by stage", yaxis_title="deals")
+    return fig
 
 
 def top_investors(df: pd.DataFrame) -> go.Figure:
     """Deals led and participated in per investor."""
     if df.empty:
         return _empty("Top investors")
-    long = df[["investor", "led", "participated"]].melt(id_vars="investor", var_name="role", value_name="deals")
-    fig = px.bar(long, y="investor", x="deals", color="role", orientation="h", title="Top investors")
-    fig.update_layout(yaxis={"categoryorder": "total ascending"})
+    fig = go.Figure([go.Bar(y=df["investor"], x=df[role], name=role, orientation="h")
+                     for role in ("led", "participated")])
+    fig.update_layout(barmode="stack", title="Top investors", xaxis_title="deals",
+                      yaxis={"categoryorder": "total ascending"})
     return fig
 
 
