@@ -58,6 +58,16 @@ def main() -> None:
     out.append("## Ingest speed\n\n`python bench/bench_ingest.py` (1,000,000 synthetic rows).\n")
     out.append("```json\n" + json.dumps(i, indent=2)[:6000] + "\n```\n" if i else "Not measured yet.\n")
 
+    import pandas as pd
+
+    reg = pd.read_csv(ROOT / "data" / "registry" / "companies.csv", keep_default_na=False)
+    out.append(f"## Company registry\n\n`data/registry/companies.csv`: {len(reg):,} companies and investors "
+               "(datasheet: data/registry/README.md).\n")
+    out.append("| kind | rows |\n|---|---|")
+    out += [f"| {k} | {n} |" for k, n in reg["kind"].value_counts().items()]
+    out.append("\n| sector | rows |\n|---|---|")
+    out += [f"| {k} | {n} |" for k, n in reg["sector"].value_counts().items()]
+    out.append("")
     lk, le = load("linking.json"), load("linking_eval.json")
     out.append("## Company linking\n\n`python bench/bench_linking.py` (speed on a 100,000-name registry) and "
                "`python bench/eval_linking.py` (main company).\n")
