@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import logging
 import time
 import urllib.error
@@ -13,6 +14,10 @@ from dealradar.errors import InputError
 
 log = logging.getLogger(__name__)
 USER_AGENT = f"DealRadar/{__version__} (+https://example.org/dealradar)"
+DEFAULT_TIMEOUT = 20.0   # seconds per attempt
+DEFAULT_RETRIES = 3      # retries after the first attempt
+DEFAULT_BACKOFF = 1.0    # seconds before the first retry; doubled before each next one
+_sleep = time.sleep      # tests replace it to record the waits
 
 
 @dataclass
@@ -33,18 +38,26 @@ def fetch(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    timeout: float = 20.0,
-    retries: int = 3,
-    backoff: float = 1.0,
+    timeout: float | None = None,
+    retries: int | None = None,
+    backoff: float | None = None,
 ) -> FetchResult:
-    """GET `url`; retry network errors and 5xx/429 with exponential backoff, then raise InputError."""
+    """GET `url`; retry network errors and 5xx/429 with exponential backoff, then raise InputError.
+
+    `timeout`, `retries` and `backoff` default to DEFAULT_TIMEOUT, DEFAULT_RETRIES and DEFAULT_BACKOFF.
+    A 304 answer to the conditional request (ETag / Last-Modified) comes back as `not_modified`.
+    """
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    retries = DEFAULT_RETRIES if retries is None else retries
+    backoff = DEFAULT_BACKOFF if backoff is None else backoff
     headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    last_err = ""
+    last_err, attempts = "", 0
     for attempt in range(retries + 1):
+        attempts = attempt + 1
         req = urllib.request.Request(url, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as resp:
@@ -62,11 +75,13 @@ def fetch(
             last_err = f"HTTP {e.code} {e.reason}"
             if e.code < 500 and e.code != 429:
                 break
-        except (urllib.error.URLError, TimeoutError, OSError) as e:
-            last_err = str(getattr(e, "reason", e))
+        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as e:
+            last_err = str(getattr(e, "reason", e)) or type(e).__name__
+        except ValueError as e:  # not a URL urllib can fetch
+            raise InputError(f"{url}: cannot fetch ({e})") from e
         if attempt < retries:
             wait = backoff * (2**attempt)
             log.warning("fetch %s failed (%s); retry %d/%d in %.1fs", url, last_err, attempt + 1,
                         retries, wait)
-            time.sleep(wait)
-    raise InputError(f"{url}: could not fetch ({last_err}) after {retries + 1} attempts")
+            _sleep(wait)
+    raise InputError(f"{url}: could not fetch ({last_err}) after {attempts} attempt{'s' if attempts > 1 else ''}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dealradar.errors import InputError
-from etl.normalize import canonical_url, clean_text, content_hash, parse_timestamp
+from etl.normalize import canonical_url, clean_text, content_hash, parse_timestamp, utf8_safe
 
 FIELDS = ("title", "body", "published", "url", "outlet", "author", "id")
 CANDIDATES: dict[str, tuple[str, ...]] = {
@@ -104,7 +104,7 @@ def to_article(position: int, rec: dict, columns: dict[str, str], default_outlet
     ext = get("id")
     return Article(
         position=position,
-        external_id=str(ext) if ext not in (None, "") else None,
+        external_id=utf8_safe(str(ext)) if ext not in (None, "") else None,
         outlet=clean_text(get("outlet")) or default_outlet,
         author=clean_text(get("author")) or None,
         url=url,
