@@ -77,3 +77,28 @@ def test_real_packaged_model_fine_tunes_a_few_steps(tiny_corpus_file, tmp_path):
     path = store.save_version(out.model, out.tokenizer, meta, tmp_path)
     pred = Predictor.from_path(path).predict(["Acme Robotics raises $20M Series A"], [""])
     assert pred.loc[0, "version_id"] == "real" and pred.loc[0, "sector"] in tax.sectors
+
+
+def test_company_sector_correction_applies_without_retraining(db_path, tmp_path, tiny_bert, tiny_corpus_file):
+    import json
+
+    import pandas as pd
+
+    from etl.companies import set_sector
+
+    src = tmp_path / "news.csv"
+    pd.DataFrame({"title": ["Anthropic raises $4 billion from Amazon"], "date": ["2023-09-25"]}).to_csv(src, index=False)
+    ingest(db_path, [str(src)], IngestOptions(progress=False))
+    cfg = TrainConfig.from_profile("tiny", base_model=str(tiny_bert), max_steps=1)
+    res = run_training(db_path, cfg, corpus_path=tiny_corpus_file, progress=False)
+    meta_file = res.path / "dealradar.json"
+    meta = json.loads(meta_file.read_text())
+    meta["registry_weight"] = 0.999  # as if validation had found the registry nearly always right
+    meta_file.write_text(json.dumps(meta))
+    classify_warehouse(db_path, all_articles=True, progress=False)
+    with open_warehouse(db_path) as con:
+        assert con.execute("SELECT sector FROM predictions").fetchall() == [("foundation_models",)]
+        set_sector(con, "anthropic", "security_defense", "ann")
+    classify_warehouse(db_path, all_articles=True, progress=False)
+    with open_warehouse(db_path) as con:
+        assert con.execute("SELECT sector FROM predictions").fetchall() == [("security_defense",)]
