@@ -271,6 +271,18 @@ def articles_table(con: duckdb.DuckDBPyConnection, f: ArticleFilters, limit: int
         """, [*params, int(limit)]).df()
 
 
+def latest_articles(con: duckdb.DuckDBPyConnection, sector: str, start: date | None = None, end: date | None = None,
+                    n: int = 10) -> pd.DataFrame:
+    """The newest articles labelled with a sector (a lighter query than articles_table)."""
+    lo = datetime.combine(start or date(1990, 1, 1), datetime.min.time())
+    hi = datetime.combine((end or date(2100, 1, 1)) + timedelta(days=1), datetime.min.time())
+    return con.execute(
+        "SELECT a.article_id, a.published_at, a.outlet, a.title, al.signal FROM articles a "
+        "JOIN stg_article_labels al USING (article_id) WHERE al.sector = ? AND a.published_at >= ? "
+        "AND a.published_at < ? ORDER BY a.published_at DESC, a.article_id DESC LIMIT ?",
+        [sector, lo, hi, int(n)]).df()
+
+
 def outlets(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Distinct outlet names."""
     return [r[0] for r in con.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1").fetchall()]

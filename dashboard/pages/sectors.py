@@ -5,7 +5,6 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import charts, state
-from dashboard.queries import ArticleFilters
 from dashboard.widgets import deal_filters, no_data_hint
 from dealradar.taxonomy import load_taxonomy
 
@@ -30,5 +29,5 @@ for col, sector in zip(cols, chosen, strict=False):
         st.markdown("**Top companies**")
         st.dataframe(state.q("top_companies", ff), hide_index=True, width="stretch")
         st.markdown("**Latest articles**")
-        arts = state.q("articles_table", ArticleFilters(sectors=(sector,), start=f.start, end=f.end), 10)
+        arts = state.q("latest_articles", sector, f.start, f.end, 10)
         st.dataframe(arts[["published_at", "outlet", "title", "signal"]], hide_index=True, width="stretch")

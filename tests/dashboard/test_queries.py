@@ -131,3 +131,8 @@ def test_company_profile(con):
     p = queries.company_profile(con, "acme")
     assert p["company"]["name"] == "Acme" and isinstance(p["deals"], pd.DataFrame)
     assert queries.company_profile(con, "nope") is None
+
+
+def test_latest_articles(con):
+    assert queries.latest_articles(con, "robotics")["article_id"].tolist() == [5, 3, 1]
+    assert queries.latest_articles(con, "robotics", date(2024, 2, 1), date(2024, 5, 1), 1)["article_id"].tolist() == [3]
