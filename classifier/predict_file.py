@@ -11,6 +11,7 @@ from classifier.store import active_version
 from dealradar.errors import ModelError
 from dealradar.warehouse import open_warehouse
 from etl.tabular import read_articles_file
+from etl.tabular import writable_path as _writable
 
 
 def predict_file(db_path, path: str | Path, out: str | Path, mapping: list[str] | None = None,
@@ -29,5 +30,5 @@ def predict_file(db_path, path: str | Path, out: str | Path, mapping: list[str] 
     cs = company_sectors_for(linker, sector_of, texts["title"].tolist(), texts["body"].tolist())
     pred = Predictor.from_path(active["path"], device=device).predict(texts["title"].tolist(), texts["body"].tolist(),
                                                                       company_sectors=cs)
-    pd.concat([rows.reset_index(drop=True), pred], axis=1).to_csv(out, index=False)
+    pd.concat([rows.reset_index(drop=True), pred], axis=1).to_csv(_writable(out), index=False)
     return len(pred), active["version_id"]

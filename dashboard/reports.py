@@ -127,9 +127,21 @@ def _html(tables: dict, meta: dict, req: ReportRequest, interactive: bool = True
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (untrusted article text) with a quote."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
 def build_report(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> tuple[bytes, str, str]:
     """(file bytes, MIME type, file name) of a report; the export is recorded in the warehouse."""
-    tables = report_tables(con, req)
+    tables = {name: defuse_formulas(df) for name, df in report_tables(con, req).items()}
     meta = report_metadata(con, req)
     if req.fmt == "csv":
         df = tables["deals"].copy()

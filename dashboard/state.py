@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import queries
+from dealradar.errors import DealRadarError
 from dealradar.paths import default_db_path
 from dealradar.warehouse import connect
 from dealradar.warehouse.connection import writer_waiting
@@ -131,10 +132,21 @@ def sidebar_identity() -> None:
 
 
 def write_action(fn: Callable, *args, **kwargs):
-    """Run a write on a short connection and clear cached query results."""
-    out = with_con(fn, *args, **kwargs)
+    """Run a write and clear cached query results; a domain error is shown, not raised."""
+    try:
+        out = with_con(fn, *args, **kwargs)
+    except DealRadarError as e:
+        st.error(str(e))
+        st.stop()
     _cached.clear()
     return out
+
+
+def day(value) -> str:
+    """YYYY-MM-DD of a timestamp, or 'undated'."""
+    import pandas as pd
+
+    return "undated" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def money(v) -> str:

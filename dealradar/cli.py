@@ -257,7 +257,7 @@ def cmd_deals(args) -> int:
             for r in rows:
                 amt = f"${r[3] / 1e6:,.1f}M" if r[3] else "undisclosed"
                 _out(f"{r[0]:>7}  {r[1]:<14} {str(r[2])[:30]:<30} {amt:>12}  {r[4] or '':<11} "
-                     f"{r[5]} article(s){'  CONFLICT' if r[6] else ''}  {r[7]:%Y-%m-%d}")
+                     f"{r[5]} article(s){'  CONFLICT' if r[6] else ''}  {r[7].date() if r[7] else 'undated'}")
             return 0
         if args.action == "show":
             d = con.execute("SELECT * FROM mart_deals WHERE deal_id = ?", [args.ids[0]]).df()
@@ -268,7 +268,7 @@ def cmd_deals(args) -> int:
                                "JOIN articles a USING (article_id) WHERE da.deal_id = ? ORDER BY a.published_at",
                                [args.ids[0]]).fetchall()
             for a in arts:
-                _out(f"  article {a[0]}  {a[1]}  {a[2]:%Y-%m-%d}  {a[3]}")
+                _out(f"  article {a[0]}  {a[1]}  {a[2].date() if a[2] else 'undated'}  {a[3]}")
             return 0
         if args.action == "merge":
             stats = deals.merge_deals(con, args.ids, by=os.environ.get("USER", "cli"))
@@ -319,6 +319,13 @@ def cmd_up(args) -> int:
 
 
 # --- parser --------------------------------------------------------------------------------
+
+def _positive_int(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
+    return n
+
 
 def _sub(subs, name: str, help_: str, example: str, func) -> argparse.ArgumentParser:
     p = subs.add_parser(name, help=help_, description=help_,
@@ -371,12 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="map a field to a column, e.g. title=Headline")
     p.add_argument("--since", help="skip (reject) articles published before this date")
     p.add_argument("--dayfirst", action="store_true", help="read ambiguous dates like 03/04/2020 as day first")
-    p.add_argument("--batch-size", type=int, default=2000)
+    p.add_argument("--batch-size", type=_positive_int, default=2000)
     p.add_argument("--no-deals", action="store_true", help="do not rebuild deals afterwards")
     p.add_argument("-q", "--quiet", action="store_true")
 
     p = _sub(subs, "rejects", "show the latest rejected rows and why", "dealradar rejects --limit 50", cmd_rejects)
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_positive_int, default=20)
 
     p = _sub(subs, "extract", "write the deal facts of each row of a file without loading it",
              "dealradar extract headlines.csv -o facts.csv", cmd_extract)
@@ -424,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["list", "show", "merge", "split", "rebuild"])
     p.add_argument("ids", nargs="*", type=int, help="deal ids (merge), or deal id then article ids (split)")
     p.add_argument("--company")
-    p.add_argument("--limit", type=int, default=30)
+    p.add_argument("--limit", type=_positive_int, default=30)
 
     p = _sub(subs, "dashboard", "serve the Streamlit dashboard", "dealradar dashboard --port 8501", cmd_dashboard)
     p.add_argument("--port", type=int, default=8501)
@@ -465,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     except DealRadarError as e:
         print(f"dealradar: error: {e}", file=sys.stderr)
         return e.exit_code
+    except OSError as e:  # an output path that cannot be written, a file that vanished
+        print(f"dealradar: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("dealradar: interrupted", file=sys.stderr)
         return 130

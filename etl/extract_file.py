@@ -9,6 +9,7 @@ import pandas as pd
 from etl.extract import extract_facts
 from etl.normalize import parse_timestamp
 from etl.tabular import read_articles_file
+from etl.tabular import writable_path as _writable
 
 
 def extract_file(path: str | Path, out: str | Path, mapping: list[str] | None = None) -> int:
@@ -19,5 +20,5 @@ def extract_file(path: str | Path, out: str | Path, mapping: list[str] | None = 
         ts = parse_timestamp(d).value if d is not None else None
         facts.append(extract_facts(t, b, ts.date() if ts else None).as_row())
     result = pd.concat([rows.reset_index(drop=True), pd.DataFrame(facts).add_prefix("fact_")], axis=1)
-    result.to_csv(out, index=False)
+    result.to_csv(_writable(out), index=False)
     return len(result)

@@ -36,3 +36,13 @@ def read_articles_file(path: str | Path, mapping: list[str] | None = None) -> tu
         "published": rows[cols["published"]] if "published" in cols else None,
     })
     return rows, texts
+
+
+def writable_path(out: str | Path) -> Path:
+    """An output file path whose folder exists (created if needed)."""
+    p = Path(out)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"{p}: cannot create its folder ({e.strerror})") from e
+    return p

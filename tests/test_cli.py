@@ -193,3 +193,17 @@ def test_whole_pipeline(capsys, home, tiny_corpus_file, tiny_bert, tmp_path):
     code, _, err = run(capsys, "models", "delete")
     assert code == 2 and one_line_error(err) == ("dealradar: error: models delete needs a version id "
                                                  "(see `dealradar models list`)")
+
+
+def test_negative_limit_is_an_argument_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["rejects", "--limit", "-1"])
+    assert exc.value.code == 2
+    assert "must be a positive number, got -1" in capsys.readouterr().err
+
+
+def test_unwritable_output_is_one_line(capsys, home, tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"title": ["Acme raises $5M"]}).to_csv(src, index=False)
+    code, _, err = run(capsys, "extract", str(src), "-o", "/proc/nope/facts.csv")
+    assert code == 2 and one_line_error(err).startswith("dealradar: error: /proc/nope/facts.csv: cannot create its folder")

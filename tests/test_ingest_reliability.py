@@ -290,7 +290,7 @@ def csv_files(draw) -> bytes:
     return text.encode()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=csv_files(), batch=st.integers(2, 9), window=st.integers(1, 3))
 def test_bulk_path_matches_row_path(empty_warehouse, monkeypatch, data, batch, window):
     monkeypatch.setattr(etl.ingest, "WINDOW_ROWS", batch * window)

@@ -26,7 +26,12 @@ picked = st.query_params.get("deal")
 if rows:
     picked = int(table.iloc[rows[0]]["deal_id"])
 if picked is not None:
-    detail = state.q("deal_detail", int(picked))
+    try:
+        picked = int(picked)
+    except (TypeError, ValueError):
+        st.warning("That link does not name a deal.")
+        st.stop()
+    detail = state.q("deal_detail", picked)
     if detail is None:
         st.warning(f"No deal {picked}")
         st.stop()
@@ -40,7 +45,7 @@ if picked is not None:
     if d["conflicts"]:
         st.warning(md("Outlets disagree: " + "; ".join(f"{k}: {v}" for k, v in d["conflicts"].items())))
     for _, a in detail["articles"].iterrows():
-        label = md(f"{a['outlet'] or 'unknown outlet'} · {a['published_at']:%Y-%m-%d} · {a['title']}")
+        label = md(f"{a['outlet'] or 'unknown outlet'} · {state.day(a['published_at'])} · {a['title']}")
         with st.expander(label, expanded=True):
             for source, text in (("title", a["title"]), ("body", a["body"] or "")):
                 spans = [(e["start"], e["end"], e["field"]) for e in a["evidence"] if e.get("source") == source]

@@ -6,6 +6,7 @@ from classifier import store
 from classifier.config import PROFILES
 from dashboard import charts, jobs, state
 from dashboard.widgets import no_data_hint
+from dealradar.errors import ModelError
 
 st.title("Model versions")
 state.sidebar_identity()
@@ -73,5 +74,9 @@ elif state.can_edit():
             st.code(job.get("log_tail", ""), language=None)
     profile = st.selectbox("Profile", list(PROFILES), key="md_profile")
     if st.button("Retrain on the corpus plus analysts' labels", type="primary"):
-        jobs.start_retrain(state.db_path(), profile)
+        try:
+            jobs.start_retrain(state.db_path(), profile)
+        except ModelError as e:
+            st.error(str(e))
+            st.stop()
         st.rerun()

@@ -28,7 +28,7 @@ if queue.empty:
         st.rerun()
     st.stop()
 a = queue.iloc[0]
-st.caption(md(f"article {a['article_id']} · {a['outlet']} · {a['published_at']:%Y-%m-%d} · model {a['version_id']} · "
+st.caption(md(f"article {a['article_id']} · {a['outlet']} · {state.day(a['published_at'])} · model {a['version_id']} · "
            f"confidence {a['confidence']:.2f}"))
 st.subheader(md(a["title"]))
 st.text(a["body"] or "(no body)")

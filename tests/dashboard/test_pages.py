@@ -119,3 +119,11 @@ def test_password_protects_editing(fixture_db):
     assert at.sidebar.error[0].value == "Wrong password"
     at.sidebar.text_input(key="editor_pw").set_value("s3cret").run()
     assert not at.info and at.button(key="rv_accept") is not None
+
+
+def test_bad_deal_link_is_a_warning(fixture_db):
+    at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=60)
+    at.query_params["deal"] = "abc"
+    at.switch_page("pages/deals.py")
+    at.run()
+    assert not at.exception and at.warning[0].value == "That link does not name a deal."
