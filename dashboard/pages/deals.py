@@ -50,6 +50,8 @@ if picked is not None:
             for source, text in (("title", a["title"]), ("body", a["body"] or "")):
                 spans = [(e["start"], e["end"], e["field"]) for e in a["evidence"] if e.get("source") == source]
                 st.markdown(highlighted_markdown(text, spans))
+            st.dataframe(a[["company", "amount", "currency", "amount_usd", "round_stage", "valuation_usd", "investors",
+                            "acquirer"]].to_frame().T, hide_index=True, width="stretch")
             st.caption(md(f"article {a['article_id']} · {a['url'] or ''}"))
     if state.can_edit():
         ids = [int(x) for x in detail["articles"]["article_id"]]

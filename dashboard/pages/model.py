@@ -1,5 +1,6 @@
 """Model: versions side by side, per-class F1, confusion matrices, retrain in the background, promote, roll back."""
 
+import pandas as pd
 import streamlit as st
 
 from classifier import store
@@ -38,6 +39,14 @@ else:
     candidates = versions[versions["status"] == "candidate"]["version_id"].tolist()
     if active and candidates:
         cand = st.selectbox("Candidate to assess", candidates, key="md_cand")
+        comparison = versions.set_index("version_id").loc[cand, "metrics"].get("comparison", {})
+        rows = [{"set": split, "head": head, "class": cls, "before": v["before"], "after": v["after"],
+                 "change": v["delta"]}
+                for split, heads in comparison.items() for head, h in heads.items()
+                for cls, v in {"(macro-F1)": h["macro_f1"], **h["per_class"]}.items()]
+        if rows:
+            st.markdown("**Before (active version) and after (candidate), F1**")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         shift = state.q("sector_totals_by_version", active[0], cand)
         if shift.empty:
             st.caption("Classify with the candidate to see its effect on sector totals "

@@ -127,3 +127,19 @@ def test_bad_deal_link_is_a_warning(fixture_db):
     at.switch_page("pages/deals.py")
     at.run()
     assert not at.exception and at.warning[0].value == "That link does not name a deal."
+
+
+def test_model_page_shows_candidate_before_and_after(fixture_db):
+    import json
+
+    cmp = {"test": {"sector": {"macro_f1": {"before": 0.8, "after": 0.85, "delta": 0.05},
+                               "per_class": {"robotics": {"before": 0.7, "after": 0.9, "delta": 0.2}}}}}
+    with open_warehouse(fixture_db) as con:
+        con.execute("INSERT INTO model_versions (version_id, created_at, base_model, method, hyperparams, data_hash, "
+                    "label_counts, metrics, device, duration_s, path, taxonomy_version, status) VALUES ('v2', "
+                    "'2024-08-01', 'tiny', 'full', '{}', 'h', '{}', ?, 'cpu', 1, '/x', 1, 'candidate')",
+                    [json.dumps({"comparison": cmp})])
+    at = page("model")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "change" in d.value.columns)
+    assert table[["class", "before", "after"]].values.tolist() == [["(macro-F1)", 0.8, 0.85], ["robotics", 0.7, 0.9]]
