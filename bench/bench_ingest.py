@@ -122,7 +122,8 @@ def generate(n: int, csv_path: Path, parquet_path: Path, seed: int = 7) -> dict:
             date = f"{y}-{m:02d}-{d:02d}T{r.randint(0, 23):02d}:{r.randint(0, 59):02d}:00Z"
         else:
             date = f"{y}-{m:02d}-{d:02d}"
-        slug = "-".join(w.strip("$€£,:—").lower() for w in title.split()[:8] if w.strip("$€£,:—"))
+        slug = "-".join(w for w in "".join(ch if ch.isalnum() and ch.isascii() else " "
+                                           for ch in title.lower()).split()[:8])
         url = f"https://www.{host}/{y}/{m:02d}/{d:02d}/{slug}-{k}/" + ("?utm_source=rss" if r.random() < 0.3 else "")
         for col, v in zip(cols, (title, body, date, url, outlet), strict=True):
             cols[col].append(v)
@@ -238,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="best of this many runs of the ceiling and loader variants (the machine may be shared)")
     ap.add_argument("--workdir", type=Path, help="where to put the data (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true", help="keep the generated files")
+    ap.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON results")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--file", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -267,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
                     subsets[(fmt, k)] = path
 
         results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                     "platform": platform.platform()},
+                                     "platform": platform.platform(),
+                                     "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
                          "data": data, "variants": {}}
         v = results["variants"]
         print("measuring (each variant in a fresh process):", flush=True)
@@ -288,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             ratios[f"extract_{fmt}/ceiling_{fmt}"] = round(v[f"extract_{fmt}"]["rows_per_s"]
                                                           / v[f"ceiling_{fmt}"]["rows_per_s"], 3)
         results["ratios"] = ratios
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         results["targets"] = {
             "loader >= 50% of ceiling (csv, parquet)": [ratios["loader_csv/ceiling_csv"] >= 0.5,
                                                         ratios["loader_parquet/ceiling_parquet"] >= 0.5],
@@ -309,9 +313,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{k:36} {val}")
         for k, val in results["targets"].items():
             print(f"target: {k}: {val}")
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"\nwrote {RESULTS.relative_to(REPO)}")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"\nwrote {args.out}")
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

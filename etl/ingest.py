@@ -390,6 +390,7 @@ class _BulkReader:
     def __iter__(self) -> Iterator[_Window | _NotBulk]:
         while True:
             item = self._queue.get()
+            self._queue.task_done()  # the reader thread starts on the next window now (see _put)
             if item is None:
                 return
             if isinstance(item, BaseException):
@@ -405,18 +406,24 @@ class _BulkReader:
         while self._thread.is_alive():
             try:
                 self._queue.get(timeout=0.05)
+                self._queue.task_done()
             except queue.Empty:
                 pass
         self._con.close()
 
     def _put(self, item) -> bool:
+        """Hand an item to the loader and wait until it takes it: at most two windows are in memory, the one
+        being loaded and the one being read and normalised."""
         while not self._stop.is_set():
             try:
                 self._queue.put(item, timeout=0.1)
-                return True
+                break
             except queue.Full:
                 continue
-        return False
+        else:
+            return False
+        self._queue.join()
+        return not self._stop.is_set()
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         if self.src.fmt == "csv":
@@ -556,8 +563,16 @@ class _BulkReader:
                     rec["reason"] = f"published before --since {self.since:%Y-%m-%d}"
             for c in values:
                 values[c].append(rec[c])
-        fixed = pa.Table.from_pydict(values, schema=out.schema)
-        return pa.concat_tables([out.filter(pa.array(~hard)), fixed]).sort_by("pos").combine_chunks()
+        mask = pa.array(hard)
+        columns = []
+        for name, field in zip(out.column_names, out.schema, strict=True):
+            if name == "pos":
+                columns.append(out.column(name))
+                continue
+            col = out.column(name)
+            col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+            columns.append(pc.replace_with_mask(col, mask, pa.array(values[name], field.type)))
+        return pa.Table.from_arrays(columns, schema=out.schema)
 
     def _reject_raw(self, out: pa.Table, raw: pa.Table, ok: np.ndarray) -> pa.Table:
         """The raw text of each rejected record, as the row-by-row path keeps it."""

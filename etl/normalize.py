@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from dateutil import parser as dateparser
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
-_WS = re.compile(r"\s+")
 _URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _URL_YM = re.compile(r"/(20\d\d)/(\d{2})/")
 TRACKING_PARAMS = re.compile(
@@ -46,7 +45,7 @@ def clean_text(value: object) -> str:
         s = _TAG.sub(" ", s)
     if "&" in s:
         s = html.unescape(s)
-    return utf8_safe(_WS.sub(" ", s).strip())
+    return utf8_safe(" ".join(s.split()))  # str.split() splits on exactly the characters `\s` matches
 
 
 def canonical_url(url: object) -> str | None:
@@ -76,7 +75,7 @@ def canonical_url(url: object) -> str | None:
 
 def content_hash(title: str, body: str) -> str:
     """A stable hash of an article's normalised title and body."""
-    key = (_WS.sub(" ", title).strip().lower() + "\n" + _WS.sub(" ", body).strip().lower())
+    key = " ".join(title.split()).lower() + "\n" + " ".join(body.split()).lower()
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
