@@ -203,11 +203,7 @@ def load_batch(
                 "VALUES (nextval('seq_reject_id'), ?, ?, ?, ?, ?, ?)",
                 [[run_id, source, r.position, r.reason, r.raw, now] for r in rejects],
             )
-        con.execute(
-            "UPDATE ingest_runs SET n_read = n_read + ?, n_loaded = n_loaded + ?, "
-            "n_duplicates = n_duplicates + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
-            [res.read, res.loaded, res.duplicates, res.rejected, run_id],
-        )
+        _count_batch(con, run_id, res)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -215,17 +211,13 @@ def load_batch(
     return res
 
 
-def _use_linked_company(f, a: Article, name: str, mention) -> None:
-    """Replace the extracted company by the linked registry company, with the mention as evidence."""
-    from etl.extract.facts import Evidence
-
-    f.company = name
-    f.evidence = [e for e in f.evidence if e.field != "company"]
-    for source, text in (("title", a.title), ("body", a.body)):
-        pos = text.find(mention.text) if mention.text else -1
-        if pos >= 0:
-            f.evidence.insert(0, Evidence("company", name, source, pos, pos + len(mention.text), mention.text))
-            return
+def _count_batch(con: duckdb.DuckDBPyConnection, run_id: int, res: BatchResult) -> None:
+    """Add a batch's counts to its run (inside the batch's transaction)."""
+    con.execute(
+        "UPDATE ingest_runs SET n_read = n_read + ?, n_loaded = n_loaded + ?, "
+        "n_duplicates = n_duplicates + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
+        [res.read, res.loaded, res.duplicates, res.rejected, run_id],
+    )
 
 
 def _insert_facts(con: duckdb.DuckDBPyConnection, pairs: list[tuple[int, Article]], now: datetime,
@@ -479,11 +471,7 @@ def load_window_batch(
                 )
             finally:
                 con.unregister("_rej")
-        con.execute(
-            "UPDATE ingest_runs SET n_read = n_read + ?, n_loaded = n_loaded + ?, "
-            "n_duplicates = n_duplicates + ?, n_rejected = n_rejected + ? WHERE run_id = ?",
-            [res.read, res.loaded, res.duplicates, res.rejected, run_id],
-        )
+        _count_batch(con, run_id, res)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
