@@ -29,21 +29,24 @@ def eval_sets(data) -> dict[str, pd.DataFrame]:
 
 
 def evaluate_model(model, tokenizer, data, max_length: int, sectors: list[str], signals: list[str],
-                   device="cpu") -> tuple[dict, dict]:
-    """(metrics, temperatures): per set and head the report; calibration fitted on validation."""
+                   device="cpu") -> tuple[dict, dict, dict]:
+    """(metrics, temperatures, logits): per set and head the report; calibration fitted on validation;
+    the (sector, signal) logits of every set, validation included, for further analysis."""
     labels = {"sector": sectors, "signal": signals}
     temps = {"sector": 1.0, "signal": 1.0}
     metrics: dict = {}
-    val_logits = None
+    all_logits: dict = {}
     if len(data.validation):
         val_logits = predict_logits(model, tokenizer, data.validation["title"].tolist(),
                                     data.validation["body"].fillna("").tolist(), max_length, device=device)
         for h, lg in zip(("sector", "signal"), val_logits, strict=True):
             y = np.array([labels[h].index(v) for v in data.validation[h]])
             temps[h] = fit_temperature(lg, y)
+        all_logits["validation"] = val_logits
     for name, df in eval_sets(data).items():
         logits = predict_logits(model, tokenizer, df["title"].tolist(), df["body"].fillna("").tolist(),
                                 max_length, device=device)
+        all_logits[name] = logits
         metrics[name] = {}
         for h, lg in zip(("sector", "signal"), logits, strict=True):
             y = np.array([labels[h].index(v) for v in df[h]])
@@ -53,7 +56,7 @@ def evaluate_model(model, tokenizer, data, max_length: int, sectors: list[str], 
                 rep["ece_after"] = expected_calibration_error(softmax(lg, temps[h]), y)
                 rep["temperature"] = temps[h]
             metrics[name][h] = rep
-    return metrics, temps
+    return metrics, temps, all_logits
 
 
 def evaluate_baseline(data, sectors: list[str], signals: list[str], seed: int = 13) -> dict:
@@ -90,29 +93,26 @@ def beats_baseline(metrics: dict, baseline: dict, split: str = "test") -> dict[s
     return {h: metrics[split][h]["macro_f1"] > baseline[split][h]["macro_f1"] for h in ("sector", "signal")}
 
 
-def evaluate_registry(model, tokenizer, data, max_length: int, temps: dict, linker, sector_of: dict,
-                      sectors: list[str], device="cpu") -> tuple[float, dict]:
+def evaluate_registry(data, logits: dict, temps: dict, linker, sector_of: dict,
+                      sectors: list[str]) -> tuple[float, dict]:
     """Fit the registry prior's weight on validation; report sector macro-F1 with and without the
-    registry on each evaluation set, overall and on the articles whose company is unknown."""
+    registry on each evaluation set, overall and on the articles whose company is unknown. `logits` are
+    evaluate_model's, so nothing is predicted twice."""
     from classifier.metrics import macro_f1
     from classifier.registry_prior import combine, company_sectors_for, fit_weight
 
-    def probs_for(df):
-        sec, _ = predict_logits(model, tokenizer, df["title"].tolist(), df["body"].fillna("").tolist(), max_length,
-                                device=device)
-        return softmax(sec, temps["sector"])
-
+    sets = {"validation": data.validation, **eval_sets(data)}
     weight = 0.0
-    if len(data.validation):
+    if "validation" in logits:
         v = data.validation
         cs = company_sectors_for(linker, sector_of, v["title"].tolist(), v["body"].fillna("").tolist())
         y = np.array([sectors.index(s) for s in v["sector"]])
-        weight = fit_weight(probs_for(v), y, cs, sectors)
+        weight = fit_weight(softmax(logits["validation"][0], temps["sector"]), y, cs, sectors)
     out: dict = {"weight": weight}
-    for name, df in eval_sets(data).items():
-        if name == "holdout":
+    for name, df in sets.items():
+        if name in ("validation", "holdout") or name not in logits:
             continue
-        p = probs_for(df)
+        p = softmax(logits[name][0], temps["sector"])
         cs = company_sectors_for(linker, sector_of, df["title"].tolist(), df["body"].fillna("").tolist())
         y = np.array([sectors.index(s) for s in df["sector"]])
         q = combine(p, cs, sectors, weight)

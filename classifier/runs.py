@@ -101,9 +101,9 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
 
     if not PartialState().is_main_process:  # other ranks of a distributed run stop here
         return None
-    metrics, temps = evaluate_model(out.model, out.tokenizer, data, cfg.max_length, sectors, signals, out.device)
-    weight, metrics["registry"] = evaluate_registry(out.model, out.tokenizer, data, cfg.max_length, temps, linker,
-                                                    sector_of, sectors, out.device)
+    metrics, temps, logits = evaluate_model(out.model, out.tokenizer, data, cfg.max_length, sectors, signals,
+                                            out.device)
+    weight, metrics["registry"] = evaluate_registry(data, logits, temps, linker, sector_of, sectors)
     metrics["training"] = {"history": out.history, "best_epoch": out.best_epoch, "steps": out.steps,
                            "train_samples_per_s": out.train_samples_per_s}
     baseline = evaluate_baseline(data, sectors, signals, cfg.seed)
@@ -120,7 +120,7 @@ def run_training(db_path, cfg: TrainConfig, *, promote_mode: str = "auto", corpu
     if active is not None:
         try:
             prev = load_version(active["path"])
-            before, _ = evaluate_model(prev.model, prev.tokenizer, data, prev.meta["max_length"], sectors, signals)
+            before, _, _ = evaluate_model(prev.model, prev.tokenizer, data, prev.meta["max_length"], sectors, signals)
             comparison = compare_reports(before, metrics)
         except ModelError as e:
             log.warning("cannot compare with active version %s: %s", active["version_id"], e)

@@ -66,9 +66,19 @@ def with_con(fn: Callable, *args, **kwargs):
             timer.start()
 
 
+VERSION_TTL_S = 0.5
+_version: dict = {}
+
+
 def version() -> str:
-    """The data-version token, read on every rerun (cheap)."""
-    return with_con(queries.data_version)
+    """The data-version token, read once per rerun (reused for VERSION_TTL_S, so a page's queries share it;
+    this process's own writes reset it at once)."""
+    path, now = db_path(), time.monotonic()
+    hit = _version.get(path)
+    if hit is None or now - hit[0] > VERSION_TTL_S:
+        hit = (now, with_con(queries.data_version))
+        _version[path] = hit
+    return hit[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
@@ -139,6 +149,7 @@ def write_action(fn: Callable, *args, **kwargs):
         st.error(str(e))
         st.stop()
     _cached.clear()
+    _version.clear()
     return out
 
 
